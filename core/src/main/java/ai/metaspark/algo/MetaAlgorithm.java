@@ -1,0 +1,26 @@
+package ai.metaspark.algo;
+
+import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
+
+import java.io.Serializable;
+
+/**
+ * A meta-learning algorithm. Stateless and serializable: all state is the meta-parameter vector, which is the
+ * network's flat parameters, possibly followed by algorithm parameters (Meta-SGD's learning rates).
+ */
+public interface MetaAlgorithm extends Serializable {
+    /** The meta-parameters to start from, given the network's initial parameters. */
+    double[] initialize(double[] theta);
+
+    /** Runs the inner loop on the task and returns its meta-gradient and metrics. */
+    TaskOutcome adapt(Learner learner, double[] meta, Task task);
+
+    /** The network parameters inside the meta-parameters (a copy). */
+    default double[] networkParams(double[] meta, int numParams) {
+        return java.util.Arrays.copyOf(meta, numParams);
+    }
+
+    /** How a test task is adapted: the inner loop used at meta-test time. */
+    InnerSgd testTimeInner(double[] meta, int numParams);
+}

@@ -1,0 +1,40 @@
+package ai.metaspark.algo;
+
+import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
+
+/**
+ * Reptile (Nichol, Achiam and Schulman 2018, "On First-Order Meta-Learning Algorithms"): k steps of plain SGD on the
+ * task's support set give {@code theta'}; the outer update moves toward it. The returned direction is
+ * {@code theta - theta'}, so outer SGD with rate epsilon is the paper's {@code theta <- theta + epsilon (theta' - theta)}.
+ */
+public final class Reptile implements MetaAlgorithm {
+    private static final long serialVersionUID = 1L;
+    private final int innerSteps;
+    private final double innerLr;
+
+    public Reptile(int innerSteps, double innerLr) {
+        this.innerSteps = innerSteps;
+        this.innerLr = innerLr;
+    }
+
+    @Override
+    public double[] initialize(double[] theta) {
+        return theta.clone();
+    }
+
+    @Override
+    public TaskOutcome adapt(Learner learner, double[] theta, Task task) {
+        double[] adapted = InnerSgd.uniform(innerLr).adapt(learner, theta, task.support(), innerSteps);
+        double[] direction = new double[theta.length];
+        for (int k = 0; k < theta.length; k++) {
+            direction[k] = theta[k] - adapted[k];
+        }
+        return new TaskOutcome(direction, learner.loss(theta, task.query()), learner.loss(adapted, task.query()));
+    }
+
+    @Override
+    public InnerSgd testTimeInner(double[] meta, int numParams) {
+        return InnerSgd.uniform(innerLr);
+    }
+}

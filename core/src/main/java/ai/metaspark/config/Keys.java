@@ -1,0 +1,103 @@
+package ai.metaspark.config;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Every configuration key of MetaSpark, declared once with its default and documentation. The defaults are the MAML
+ * paper's sinusoid setting (Finn et al. 2017, section 5.1). {@code docs/configuration.md} is generated from this list by
+ * {@code bin/metaspark keys}.
+ */
+public final class Keys {
+    private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
+
+    public static final ConfigKey<String> ALGORITHM = choice("algorithm", "maml",
+            "meta-learning algorithm", "maml", "fomaml", "reptile", "metasgd", "pretrain");
+    public static final ConfigKey<String> TASK = choice("task", "sinusoid", "task family", "sinusoid");
+    public static final ConfigKey<Integer> META_STEPS = positiveInt("meta_steps", 70_000, "outer (meta) steps");
+    public static final ConfigKey<Integer> META_BATCH = positiveInt("meta_batch", 25, "tasks per meta-step");
+    public static final ConfigKey<Long> SEED = longKey("seed", 1L, "root seed; every random draw derives from (seed, step, task index)");
+    public static final ConfigKey<Integer> EVAL_TASKS = positiveInt("eval_tasks", 600, "unseen test tasks in the final meta-test");
+    public static final ConfigKey<Integer> EVAL_STEPS = intKey("eval_steps", 10, v -> v >= 0, "an integer >= 0",
+            "the meta-test records the query loss after 0..eval_steps inner steps");
+    public static final ConfigKey<Integer> EVAL_QUERY = positiveInt("eval_query", 100, "query points per meta-test task");
+    public static final ConfigKey<Integer> K_SHOT = positiveInt("k_shot", 10, "support examples per task (K)");
+    public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task");
+    public static final ConfigKey<Integer> INNER_STEPS = positiveInt("inner_steps", 1, "inner-loop SGD steps per task");
+    public static final ConfigKey<Double> INNER_LR = positiveDouble("inner_lr", 0.01, "inner-loop learning rate (Meta-SGD: its initial value)");
+    public static final ConfigKey<List<Integer>> HIDDEN = add(new ConfigKey<>("hidden", ConfigKey.Type.INT_LIST, List.of(40, 40),
+            l -> !l.isEmpty() && l.stream().allMatch(h -> h >= 1), "a non-empty list of layer widths >= 1", null,
+            "hidden layer widths of the MLP"));
+    public static final ConfigKey<String> ACTIVATION = choice("activation", "relu", "hidden activation", "relu", "tanh");
+    public static final ConfigKey<String> BACKEND = choice("backend", "auto",
+            "gradient backend: fast (hand-written batched kernels), dl4j (MultiLayerNetwork), auto (fastest available)",
+            "auto", "fast", "dl4j");
+    public static final ConfigKey<String> OUTER_OPTIMIZER = choice("outer_optimizer", "adam", "outer optimizer (ND4J updater)",
+            "adam", "nesterov", "sgd");
+    public static final ConfigKey<Double> OUTER_LR = positiveDouble("outer_lr", 1e-3, "outer (meta) learning rate");
+    public static final ConfigKey<Double> MOMENTUM = doubleKey("momentum", 0.9, v -> v >= 0 && v < 1, "a number in [0, 1)",
+            "momentum of the nesterov outer optimizer");
+    public static final ConfigKey<String> LR_SCHEDULE = choice("lr_schedule", "none",
+            "outer learning-rate schedule: none, step (x lr_decay_rate every lr_decay_every steps), cosine (to lr_min at meta_steps)",
+            "none", "step", "cosine");
+    public static final ConfigKey<Integer> LR_DECAY_EVERY = positiveInt("lr_decay_every", 10_000, "steps between step decays");
+    public static final ConfigKey<Double> LR_DECAY_RATE = doubleKey("lr_decay_rate", 0.5, v -> v > 0 && v <= 1,
+            "a number in (0, 1]", "factor of each step decay");
+    public static final ConfigKey<Double> LR_MIN = doubleKey("lr_min", 0.0, v -> v >= 0, "a number >= 0",
+            "final learning rate of the cosine schedule");
+    public static final ConfigKey<Double> CLIP_NORM = doubleKey("clip_norm", 0.0, v -> v >= 0, "a number >= 0",
+            "clip the meta-gradient to this global L2 norm (0: off)");
+    public static final ConfigKey<Integer> VAL_EVERY = intKey("val_every", 1000, v -> v >= 0, "an integer >= 0",
+            "meta-validation every this many steps (0: off)");
+    public static final ConfigKey<Integer> VAL_TASKS = positiveInt("val_tasks", 100, "tasks per meta-validation");
+    public static final ConfigKey<Integer> PATIENCE = intKey("patience", 0, v -> v >= 0, "an integer >= 0",
+            "early stopping: stop after this many validations without improvement (0: off); the best parameters are kept");
+    public static final ConfigKey<Integer> THREADS = intKey("threads", 0, v -> v >= 0, "an integer >= 0",
+            "worker threads for the meta-batch (0: one per core); results do not depend on it");
+    public static final ConfigKey<Integer> LOG_EVERY = positiveInt("log_every", 100, "steps between lines of metrics.jsonl");
+    public static final ConfigKey<Integer> CHECKPOINT_EVERY = intKey("checkpoint_every", 5000, v -> v >= 0,
+            "an integer >= 0", "steps between checkpoints (0: only the final one)");
+    public static final ConfigKey<Integer> KEEP_CHECKPOINTS = positiveInt("keep_checkpoints", 3, "checkpoints kept");
+
+    private Keys() {
+    }
+
+    /** All keys in declaration order. */
+    public static Map<String, ConfigKey<?>> all() {
+        return Collections.unmodifiableMap(ALL);
+    }
+
+    private static <T> ConfigKey<T> add(ConfigKey<T> key) {
+        ALL.put(key.name(), key);
+        return key;
+    }
+
+    private static ConfigKey<Integer> positiveInt(String name, int def, String doc) {
+        return intKey(name, def, v -> v >= 1, "an integer >= 1", doc);
+    }
+
+    private static ConfigKey<Integer> intKey(String name, int def, Predicate<Integer> ok, String expected, String doc) {
+        return add(new ConfigKey<>(name, ConfigKey.Type.INT, def, ok, expected, null, doc));
+    }
+
+    private static ConfigKey<Long> longKey(String name, long def, String doc) {
+        return add(new ConfigKey<>(name, ConfigKey.Type.LONG, def, v -> true, "an integer", null, doc));
+    }
+
+    private static ConfigKey<Double> positiveDouble(String name, double def, String doc) {
+        return doubleKey(name, def, v -> v > 0 && Double.isFinite(v), "a finite number > 0", doc);
+    }
+
+    private static ConfigKey<Double> doubleKey(String name, double def, Predicate<Double> ok, String expected, String doc) {
+        return add(new ConfigKey<>(name, ConfigKey.Type.DOUBLE, def, ok, expected, null, doc));
+    }
+
+    private static ConfigKey<String> choice(String name, String def, String doc, String... choices) {
+        List<String> list = Arrays.asList(choices);
+        return add(new ConfigKey<>(name, ConfigKey.Type.CHOICE, def, list::contains, "one of " + list, list, doc));
+    }
+}

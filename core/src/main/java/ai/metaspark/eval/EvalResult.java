@@ -1,0 +1,23 @@
+package ai.metaspark.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A meta-test result, as written to eval.json.
+ *
+ * @param metric       what the values measure ("mse")
+ * @param mean         mean post-adaptation value over the tasks
+ * @param ci95         half-width of the 95% confidence interval of the mean (1.96 standard errors)
+ * @param tasks        number of tasks
+ * @param postStep     inner steps taken for the post-adaptation value
+ * @param perStep      mean value after 0, 1, ... inner steps
+ * @param adaptMsMean  mean wall time of one task's adaptation, milliseconds
+ */
+public record EvalResult(@JsonProperty("metric") String metric,
+                         @JsonProperty("mean") double mean,
+                         @JsonProperty("ci95") double ci95,
+                         @JsonProperty("tasks") int tasks,
+                         @JsonProperty("post_step") int postStep,
+                         @JsonProperty("per_step") double[] perStep,
+                         @JsonProperty("adapt_ms_mean") double adaptMsMean) {
+}

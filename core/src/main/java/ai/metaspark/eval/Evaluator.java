@@ -1,0 +1,49 @@
+package ai.metaspark.eval;
+
+import ai.metaspark.algo.InnerSgd;
+import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
+import ai.metaspark.train.Experiment;
+
+import java.util.List;
+
+/**
+ * Meta-test: adapts to each held-out task as at test time and summarizes over tasks: mean and 95% confidence interval
+ * of the post-adaptation loss, the mean loss after each inner step, and the mean adaptation time.
+ */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    /** Adapts to one task and records its curve and adaptation time. */
+    public static TaskEvaluation evaluate(Experiment e, Learner learner, double[] meta, Task task) {
+        int p = e.model().numParams();
+        double[] theta = e.algorithm().networkParams(meta, p);
+        InnerSgd inner = e.algorithm().testTimeInner(meta, p);
+        long t0 = System.nanoTime();
+        inner.adapt(learner, theta, task.support(), e.postStep());
+        double millis = (System.nanoTime() - t0) / 1e6;
+        return new TaskEvaluation(inner.curve(learner, theta, task.support(), task.query(), e.curveSteps()), millis);
+    }
+
+    /** Summary over tasks, with the post-adaptation value taken after {@code postStep} inner steps. */
+    public static EvalResult summarize(String metric, List<TaskEvaluation> tasks, int postStep) {
+        int n = tasks.size();
+        int steps = tasks.get(0).curve().length;
+        double[] perStep = new double[steps];
+        double mean = 0;
+        double adapt = 0;
+        for (TaskEvaluation t : tasks) {
+            for (int j = 0; j < steps; j++) perStep[j] += t.curve()[j] / n;
+            mean += t.curve()[postStep] / n;
+            adapt += t.adaptMillis() / n;
+        }
+        double var = 0;
+        for (TaskEvaluation t : tasks) {
+            double d = t.curve()[postStep] - mean;
+            var += d * d;
+        }
+        double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
+        return new EvalResult(metric, mean, 1.96 * sd / Math.sqrt(n), n, postStep, perStep, adapt);
+    }
+}

@@ -1,0 +1,159 @@
+package ai.metaspark.io;
+
+import ai.metaspark.config.ConfigException;
+import ai.metaspark.config.Keys;
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.eval.EvalResult;
+import ai.metaspark.model.Dl4jModels;
+import ai.metaspark.model.ModelSpec;
+import ai.metaspark.train.TrainState;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run folder on any Hadoop FileSystem ({@code file://}, {@code hdfs://}, {@code s3a://}):
+ * {@code config.yaml}, {@code metrics.jsonl}, {@code eval.json}, {@code checkpoints/}, {@code model.zip} and
+ * {@code meta-params.bin} (the full meta-parameter vector, e.g. with Meta-SGD's learning rates). Every file except
+ * the metrics log is written atomically.
+ */
+public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
+    public static final String CONFIG = "config.yaml";
+    public static final String EVAL = "eval.json";
+    public static final String META_PARAMS = "meta-params.bin";
+    private final FileSystem fs;
+    private final Path root;
+    private final RunConfig config;
+    private FSDataOutputStream metrics;
+
+    private RunFolder(FileSystem fs, Path root, RunConfig config) {
+        this.fs = fs;
+        this.root = root;
+        this.config = config;
+    }
+
+    /** Creates a new run folder and writes config.yaml; refuses a folder that already holds a run. */
+    public static RunFolder create(String location, RunConfig config) {
+        FileSystem fs = fileSystem(location);
+        Path root = new Path(location);
+        try {
+            if (fs.exists(new Path(root, CONFIG))) {
+                throw new ConfigException("output folder " + location + " already holds a run (config.yaml); choose another --out");
+            }
+            if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+                throw new ConfigException("output " + location + " is a file, not a folder");
+            }
+            boolean existed = fs.exists(root);
+            if (!fs.mkdirs(root)) throw new IOException("mkdirs returned false");
+            RunFolder run = new RunFolder(fs, root, config);
+            try {
+                Files.writeAtomically(fs, new Path(root, CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+                run.metrics = fs.create(new Path(root, "metrics.jsonl"), true);
+            } catch (IOException e) {
+                if (!existed) fs.delete(root, true);
+                throw e;
+            }
+            return run;
+        } catch (IOException e) {
+            throw new ConfigException("cannot write the output folder " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a finished run for reading (evaluate). */
+    public static RunFolder open(String location, List<String> overrides) {
+        FileSystem fs = fileSystem(location);
+        Path root = new Path(location);
+        try (InputStream in = fs.open(new Path(root, CONFIG))) {
+            return new RunFolder(fs, root, RunConfig.fromYaml(in, location + "/" + CONFIG, overrides));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read run folder " + location + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static FileSystem fileSystem(String location) {
+        try {
+            return FileSystem.get(URI.create(location), new Configuration());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot use path " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    public RunConfig config() {
+        return config;
+    }
+
+    public Path path() {
+        return root;
+    }
+
+    @Override
+    public void metrics(Map<String, Object> line) {
+        try {
+            metrics.write((Json.line(line) + "\n").getBytes(StandardCharsets.UTF_8));
+            metrics.hflush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + root + "/metrics.jsonl", e);
+        }
+    }
+
+    @Override
+    public void checkpoint(TrainState state) {
+        try {
+            Checkpoints.write(fs, new Path(root, "checkpoints"), state, config, config.getInt(Keys.KEEP_CHECKPOINTS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint under " + root, e);
+        }
+    }
+
+    /** Writes the final results: meta-params.bin, model.zip (DL4J) and eval.json, each atomically. */
+    public void writeResults(ModelSpec model, double[] meta, EvalResult eval) throws IOException {
+        writeMeta(meta);
+        writeModel(model, java.util.Arrays.copyOf(meta, model.numParams()));
+        writeEval(eval);
+    }
+
+    public void writeEval(EvalResult eval) throws IOException {
+        Files.writeAtomically(fs, new Path(root, EVAL), Json.pretty(eval));
+    }
+
+    private void writeModel(ModelSpec model, double[] params) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Dl4jModels.save(Dl4jModels.withParams(model, params), bytes);
+        Files.writeAtomically(fs, new Path(root, "model.zip"), bytes.toByteArray());
+    }
+
+    private void writeMeta(double[] meta) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            Vectors.write(out, meta);
+        }
+        Files.writeAtomically(fs, new Path(root, META_PARAMS), bytes.toByteArray());
+    }
+
+    /** The meta-parameters a finished run saved. */
+    public double[] readMeta() {
+        try (DataInputStream in = new DataInputStream(fs.open(new Path(root, META_PARAMS)))) {
+            return Vectors.read(in);
+        } catch (IOException e) {
+            throw new ConfigException("run folder " + root + " has no readable " + META_PARAMS + " (did training finish?)", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (metrics != null) metrics.close();
+    }
+}

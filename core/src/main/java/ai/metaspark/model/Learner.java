@@ -1,0 +1,23 @@
+package ai.metaspark.model;
+
+import ai.metaspark.task.Batch;
+
+/**
+ * Loss, gradient, Hessian-vector product and predictions of one network over a flat parameter vector. The loss is the
+ * mean over the batch. Instances keep scratch buffers: one per thread, never shared.
+ */
+public interface Learner {
+    ModelSpec spec();
+
+    /** Mean loss of {@code params} on {@code data}. */
+    double loss(double[] params, Batch data);
+
+    /** Writes the gradient of the mean loss into {@code grad} and returns the loss. */
+    double gradient(double[] params, Batch data, double[] grad);
+
+    /** Writes {@code H v} into {@code out}, H being the Hessian of the mean loss at {@code params}. */
+    void hessianVector(double[] params, Batch data, double[] v, double[] out);
+
+    /** Network outputs, row-major {@code [n, outputs]}. */
+    double[] predict(double[] params, Batch data);
+}

@@ -1,0 +1,15 @@
+package ai.metaspark.task;
+
+import java.io.Serializable;
+
+/** A distribution over tasks. Implementations are immutable and deterministic: a spec always gives the same data. */
+public interface TaskFamily extends Serializable {
+    /** Features per example. */
+    int inputSize();
+
+    /** Targets per example (regression outputs, or classes). */
+    int outputSize();
+
+    /** The task's data: {@code support} support and {@code query} query examples. */
+    Task materialize(TaskSpec spec, int support, int query);
+}

@@ -1,0 +1,57 @@
+package ai.metaspark.train;
+
+import ai.metaspark.algo.TaskOutcome;
+
+import java.io.Serializable;
+
+/**
+ * Sums task outcomes of a meta-step: meta-gradients and losses. {@code add} folds in one task, {@code merge} another
+ * accumulator; both are exact and order-independent (see {@link ExactSum}), so a local fold, a thread pool and Spark's
+ * {@code treeAggregate} give the same bits.
+ */
+public final class MetaGradientAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int PRE = 0;
+    private static final int POST = 1;
+    private final ExactSum gradient;
+    private final ExactSum losses = new ExactSum(2);
+    private long count;
+
+    public MetaGradientAccumulator(int size) {
+        this.gradient = new ExactSum(size);
+    }
+
+    public MetaGradientAccumulator add(TaskOutcome outcome) {
+        gradient.add(outcome.metaGradient());
+        losses.add(PRE, outcome.preLoss());
+        losses.add(POST, outcome.postLoss());
+        count++;
+        return this;
+    }
+
+    public MetaGradientAccumulator merge(MetaGradientAccumulator other) {
+        gradient.merge(other.gradient);
+        losses.merge(other.losses);
+        count += other.count;
+        return this;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** The mean meta-gradient over the tasks added. */
+    public double[] meanGradient() {
+        return gradient.mean(count);
+    }
+
+    /** Mean query loss before adaptation. */
+    public double meanPreLoss() {
+        return losses.get(PRE) / count;
+    }
+
+    /** Mean query loss after adaptation. */
+    public double meanPostLoss() {
+        return losses.get(POST) / count;
+    }
+}

@@ -1,0 +1,139 @@
+package ai.metaspark.train;
+
+import ai.metaspark.config.Keys;
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.eval.EvalResult;
+import ai.metaspark.eval.Evaluator;
+import ai.metaspark.optim.OuterOptimizer;
+import ai.metaspark.task.Split;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The outer loop, the same whoever runs the tasks: sample the meta-batch of the step, get its summed meta-gradient
+ * from the {@link TaskRunner}, take one optimizer step; log, validate (early stopping keeps the best parameters) and
+ * checkpoint on schedule.
+ */
+public final class MetaTrainer {
+    private final Experiment experiment;
+    private final TaskRunner runner;
+    private final RunLog log;
+    private final PrintStream console;
+
+    public MetaTrainer(Experiment experiment, TaskRunner runner, RunLog log, PrintStream console) {
+        this.experiment = experiment;
+        this.runner = runner;
+        this.log = log;
+        this.console = console;
+    }
+
+    /** A fresh state: initial meta-parameters and an empty optimizer. */
+    public TrainState initialState() {
+        double[] meta = experiment.initialMeta();
+        return TrainState.start(meta, OuterOptimizer.fromConfig(experiment.config(), meta.length).state());
+    }
+
+    /** Trains from {@code state} to the end (or an early stop) and returns the final state. */
+    public TrainState train(TrainState state) {
+        RunConfig c = experiment.config();
+        int steps = c.getInt(Keys.META_STEPS);
+        int batch = c.getInt(Keys.META_BATCH);
+        double[] meta = state.meta().clone();
+        OuterOptimizer optimizer = OuterOptimizer.fromConfig(c, meta.length);
+        optimizer.restore(state.optimizerState());
+        Progress progress = new Progress(console, state.step(), steps, batch);
+        Window window = new Window();
+        TrainState current = state;
+        for (int step = state.step(); step < steps; step++) {
+            MetaGradientAccumulator acc = metaGradient(meta, step, batch);
+            double norm = optimizer.step(meta, acc.meanGradient(), step);
+            window.add(acc.meanPreLoss(), acc.meanPostLoss(), norm);
+            current = new TrainState(step + 1, meta, null, current.bestMeta(), current.bestValidation(), current.badValidations());
+            if (due(step, c.getInt(Keys.LOG_EVERY), steps)) {
+                log.metrics(window.line(step + 1, optimizer.learningRate(step), progress.stepsPerSecond(step + 1)));
+                window = new Window();
+            }
+            current = maybeValidate(current, step, meta);
+            boolean stop = c.getInt(Keys.PATIENCE) > 0 && current.badValidations() >= c.getInt(Keys.PATIENCE);
+            current = withOptimizer(current, optimizer);
+            int every = c.getInt(Keys.CHECKPOINT_EVERY);
+            if (stop || step + 1 == steps || (every > 0 && (step + 1) % every == 0)) log.checkpoint(current);
+            progress.maybePrint(step + 1, acc.meanPreLoss(), acc.meanPostLoss(), stop || step + 1 == steps);
+            if (stop) {
+                console.printf("early stop at step %d: no validation improvement in %d validations%n", step + 1, current.badValidations());
+                break;
+            }
+        }
+        return current;
+    }
+
+    /** The parameters training ends with: the best validated ones when validation is on, else the last. */
+    public static double[] result(RunConfig c, TrainState state) {
+        return c.getInt(Keys.VAL_EVERY) > 0 && state.bestValidation() < Double.POSITIVE_INFINITY ? state.bestMeta() : state.meta();
+    }
+
+    /** Meta-test of {@code meta} on {@code count} tasks of a held-out split. */
+    public EvalResult evaluate(double[] meta, Split split, int count) {
+        var results = runner.evaluate(meta, experiment.sampler().heldOut(split, count));
+        return Evaluator.summarize("mse", results, experiment.postStep());
+    }
+
+    private TrainState maybeValidate(TrainState s, int step, double[] meta) {
+        int every = experiment.config().getInt(Keys.VAL_EVERY);
+        if (every == 0 || (step + 1) % every != 0) return s;
+        double val = evaluate(meta, Split.VALIDATION, experiment.config().getInt(Keys.VAL_TASKS)).mean();
+        boolean better = val < s.bestValidation();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step + 1);
+        line.put("val_loss", val);
+        line.put("best", better);
+        log.metrics(line);
+        return better ? new TrainState(s.step(), meta, null, meta.clone(), val, 0)
+                : new TrainState(s.step(), meta, null, s.bestMeta(), s.bestValidation(), s.badValidations() + 1);
+    }
+
+    private static TrainState withOptimizer(TrainState s, OuterOptimizer o) {
+        return new TrainState(s.step(), s.meta().clone(), o.state(), s.bestMeta(), s.bestValidation(), s.badValidations());
+    }
+
+    private static boolean due(int step, int every, int steps) {
+        return (step + 1) % every == 0 || step + 1 == steps;
+    }
+
+    private MetaGradientAccumulator metaGradient(double[] meta, int step, int batch) {
+        try {
+            return runner.metaGradient(meta, experiment.sampler().metaBatch(step, batch));
+        } catch (ArithmeticException e) {
+            throw new DivergedException("training diverged at step " + step + ": " + e.getMessage()
+                    + " (lower outer_lr or inner_lr, or set clip_norm)", e);
+        }
+    }
+
+    /** Averages over the steps between two metrics lines. */
+    private static final class Window {
+        private double pre;
+        private double post;
+        private double norm;
+        private int n;
+
+        void add(double preLoss, double postLoss, double gradNorm) {
+            pre += preLoss;
+            post += postLoss;
+            norm += gradNorm;
+            n++;
+        }
+
+        Map<String, Object> line(int step, double lr, double stepsPerSecond) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", step);
+            m.put("loss_pre", pre / n);
+            m.put("loss_post", post / n);
+            m.put("grad_norm", norm / n);
+            m.put("lr", lr);
+            m.put("steps_per_s", stepsPerSecond);
+            return m;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package ai.metaspark.model;
+
+import ai.metaspark.Fixtures;
+import ai.metaspark.task.Task;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static ai.metaspark.Fixtures.relErr;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fast MLP kernel against DL4J's MultiLayerNetwork and against finite differences. */
+class LearnerBackendsTest {
+    private final Task task = Fixtures.sinusoidTask(7, 10, 10);
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void fastGradientEqualsDl4jGradient(Activation act) {
+        ModelSpec spec = Fixtures.smallMlp(act);
+        double[] p = spec.initialParams(3);
+        double[] fast = new double[p.length];
+        double[] dl4j = new double[p.length];
+        double lf = new MlpLearner(spec).gradient(p, task.support(), fast);
+        double ld = new Dl4jLearner(spec).gradient(p, task.support(), dl4j);
+        assertEquals(ld, lf, 1e-12 * Math.abs(ld));
+        assertTrue(relErr(fast, dl4j) < 1e-12, "relative error " + relErr(fast, dl4j));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void gradientEqualsFiniteDifferenceOfLoss(Activation act) {
+        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpLearner l = new MlpLearner(spec);
+        double[] p = spec.initialParams(4);
+        double[] g = new double[p.length];
+        l.gradient(p, task.support(), g);
+        double[] fd = Fixtures.fdGradient(x -> l.loss(x, task.support()), p, 1e-6);
+        assertTrue(relErr(g, fd) < 1e-7, "relative error " + relErr(g, fd));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void exactHessianVectorEqualsFiniteDifferenceOfGradient(Activation act) {
+        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpLearner l = new MlpLearner(spec);
+        double[] p = spec.initialParams(5);
+        double[] v = spec.initialParams(6);
+        double[] hv = new double[p.length];
+        l.hessianVector(p, task.support(), v, hv);
+        double[] viaDl4j = new double[p.length];
+        new Dl4jLearner(spec).hessianVector(p, task.support(), v, viaDl4j);
+        assertTrue(relErr(hv, viaDl4j) < 1e-6, "relative error " + relErr(hv, viaDl4j));
+        double norm = Math.sqrt(java.util.Arrays.stream(hv).map(x -> x * x).sum());
+        assertTrue(norm > 1e-3, "a zero Hessian-vector product would pass trivially");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void exportedDl4jModelPredictsLikeTheKernel(Activation act) {
+        ModelSpec spec = Fixtures.smallMlp(act);
+        double[] p = spec.initialParams(8);
+        MultiLayerNetwork net = Dl4jModels.withParams(spec, p);
+        double[] dl4j = net.output(Nd4j.createFromArray(task.query().x()).reshape(10, 1).castTo(net.params().dataType()))
+                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(10).toDoubleVector();
+        double[] fast = new MlpLearner(spec).predict(p, task.query());
+        assertArrayEquals(fast, dl4j, 1e-5);
+    }
+}
