@@ -119,14 +119,20 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
     }
 
     /** Writes the final results: meta-params.bin, model.zip (DL4J) and eval.json, each atomically. */
-    public void writeResults(ModelSpec model, double[] meta, EvalResult eval) throws IOException {
+    public void writeResults(ModelSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
         writeMeta(meta);
         writeModel(model, java.util.Arrays.copyOf(meta, model.numParams()));
-        writeEval(eval);
+        writeEval(EVAL, eval, extra);
     }
 
-    public void writeEval(EvalResult eval) throws IOException {
-        Files.writeAtomically(fs, new Path(root, EVAL), Json.pretty(eval));
+    /** Writes an evaluation (plus extra fields) to a file of the run folder, atomically. */
+    public void writeEval(String name, EvalResult eval, Map<String, Object> extra) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = Json.MAPPER.convertValue(eval, java.util.LinkedHashMap.class);
+        json.putAll(extra);
+        Path target = new Path(root, name);
+        fs.mkdirs(target.getParent());
+        Files.writeAtomically(fs, target, Json.pretty(json));
     }
 
     private void writeModel(ModelSpec model, double[] params) throws IOException {

@@ -1,0 +1,50 @@
+package ai.metaspark.cli;
+
+import ai.metaspark.config.Keys;
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.eval.EvalResult;
+import ai.metaspark.io.RunFolder;
+import ai.metaspark.runtime.BlasSelfCheck;
+import ai.metaspark.task.Split;
+import ai.metaspark.train.Experiment;
+import ai.metaspark.train.LocalTaskRunner;
+import ai.metaspark.train.MetaTrainer;
+import ai.metaspark.train.RunLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code metaspark evaluate --run DIR [--set KEY=VALUE ...]}: meta-tests a finished run again. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Re-run the meta-test of a finished run (e.g. --set eval_tasks=2000). Writes "
+                + "evaluations/eval-<time>.json in the run folder; the run's own eval.json is never overwritten.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder written by train")
+    String run;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        RunFolder folder = RunFolder.open(run, overrides);
+        double[] meta = folder.readMeta();
+        BlasSelfCheck.verify();
+        RunConfig c = folder.config();
+        Experiment e = Experiment.from(c);
+        try (LocalTaskRunner runner = new LocalTaskRunner(e, c.getInt(Keys.THREADS))) {
+            EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, c.getInt(Keys.EVAL_TASKS));
+            String name = "evaluations/eval-" + Instant.now().toString().replace(":", "") + ".json";
+            folder.writeEval(name, r, Map.of("algorithm", c.get(Keys.ALGORITHM)));
+            System.out.printf(Locale.ROOT, "%s after %d inner step(s): %.4f +- %.4f (95%% CI, %d tasks) -> %s/%s%n",
+                    r.metric(), r.postStep(), r.mean(), r.ci95(), r.tasks(), run, name);
+        }
+        return ExitCodes.OK;
+    }
+}
