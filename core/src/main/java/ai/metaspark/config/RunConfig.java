@@ -36,7 +36,8 @@ public final class RunConfig implements Serializable {
     public static RunConfig fromYaml(InputStream yaml, String source, List<String> overrides) {
         Map<String, Object> raw;
         try {
-            raw = YAML.readValue(yaml, LinkedHashMap.class);
+            String text = new String(yaml.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            raw = text.isBlank() ? Map.of() : YAML.readValue(text, LinkedHashMap.class);
         } catch (IOException e) {
             throw new ConfigException("config file " + source + " is not a YAML mapping: " + e.getMessage(), e);
         }

@@ -1,0 +1,40 @@
+package ai.metaspark.algo;
+
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.model.Learner;
+import ai.metaspark.runtime.Allocation;
+import ai.metaspark.task.Split;
+import ai.metaspark.task.Task;
+import ai.metaspark.train.Experiment;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Second-order MAML's memory grows with the inner steps only by parameter copies: each extra step may allocate the
+ * adapted parameters and the per-step gradient (2 vectors of P doubles) and nothing that scales with the data.
+ */
+class MamlMemoryTest {
+    private static long bytesPerTask(int innerSteps) {
+        Experiment e = Experiment.from(RunConfig.defaults().with("inner_steps=" + innerSteps, "k_shot=50", "k_query=50"));
+        Learner l = e.learners().get();
+        double[] meta = e.initialMeta();
+        Task task = e.trainTask(e.sampler().spec(Split.TRAIN, 0, 0));
+        for (int i = 0; i < 50; i++) e.algorithm().adapt(l, meta, task);
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) min = Math.min(min, Allocation.bytes(() -> e.algorithm().adapt(l, meta, task)));
+        return min;
+    }
+
+    @Test
+    void tenInnerStepsCostOnlyParameterCopiesMoreThanOne() {
+        int p = Experiment.from(RunConfig.defaults()).model().numParams();
+        long one = bytesPerTask(1);
+        long ten = bytesPerTask(10);
+        long perStep = (ten - one) / 9;
+        long vector = 8L * p + 16;
+        assertTrue(perStep <= 2 * vector + 64, "extra bytes per inner step " + perStep + " > 2 parameter vectors (" + 2 * vector + ")");
+        long activations = 8L * 50 * 40 * 2 * 7;   // what storing the forward/backward activations of one step would cost
+        assertTrue(perStep < activations, "per-step memory must not scale with the data");
+    }
+}
