@@ -85,7 +85,9 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
 
     static FileSystem fileSystem(String location) {
         try {
-            return FileSystem.get(URI.create(location), new Configuration());
+            FileSystem fs = FileSystem.get(URI.create(location), new Configuration());
+            fs.setWriteChecksum(false);     // no .crc sidecar files on file://; checkpoints carry their own CRC32
+            return fs;
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("cannot use path " + location + ": " + e.getMessage(), e);
         }

@@ -6,7 +6,7 @@ public enum Activation {
 
     /** f(z). */
     double apply(double z) {
-        return this == RELU ? Math.max(z, 0) : Math.tanh(z);
+        return this == RELU ? Math.max(z, 0) : StrictMath.tanh(z);   // StrictMath: the same bits on every JVM and CPU
     }
 
     /** f'(z), given z and a = f(z). */

@@ -36,7 +36,7 @@ public final class SinusoidFamily implements TaskFamily {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = -X_RANGE + 2 * X_RANGE * rng.nextDouble();
-            y[i] = amplitude * Math.sin(x[i] - phase);
+            y[i] = amplitude * StrictMath.sin(x[i] - phase);
         }
         return new Batch(n, 1, 1, x, y);
     }
