@@ -12,21 +12,13 @@ import ai.metaspark.task.Task;
  * the k+1 parameter vectors; each Hessian-vector product is recomputed from {@code theta_j}. First order
  * (Finn et al., section 5.2) drops the Hessian terms and returns {@code grad L_Q(theta_k)}.
  */
-public final class Maml implements MetaAlgorithm {
+public final class Maml extends UniformInnerSgd {
     private static final long serialVersionUID = 1L;
-    private final int innerSteps;
-    private final double innerLr;
     private final boolean firstOrder;
 
     public Maml(int innerSteps, double innerLr, boolean firstOrder) {
-        this.innerSteps = innerSteps;
-        this.innerLr = innerLr;
+        super(innerSteps, innerLr);
         this.firstOrder = firstOrder;
-    }
-
-    @Override
-    public double[] initialize(double[] theta) {
-        return theta.clone();
     }
 
     @Override
@@ -51,10 +43,5 @@ public final class Maml implements MetaAlgorithm {
             }
         }
         return new TaskOutcome(v, pre, post);
-    }
-
-    @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        return InnerSgd.uniform(innerLr);
     }
 }

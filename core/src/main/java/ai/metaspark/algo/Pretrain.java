@@ -9,19 +9,11 @@ import ai.metaspark.task.Task;
  * task's support and query data at theta, no inner loop), then adapted to a test task by the same fine-tuning as the
  * meta-learners ({@code inner_steps} SGD steps at {@code inner_lr}). Every comparison shows it beside them.
  */
-public final class Pretrain implements MetaAlgorithm {
+public final class Pretrain extends UniformInnerSgd {
     private static final long serialVersionUID = 1L;
-    private final int innerSteps;
-    private final double innerLr;
 
     public Pretrain(int innerSteps, double innerLr) {
-        this.innerSteps = innerSteps;
-        this.innerLr = innerLr;
-    }
-
-    @Override
-    public double[] initialize(double[] theta) {
-        return theta.clone();
+        super(innerSteps, innerLr);
     }
 
     @Override
@@ -31,10 +23,5 @@ public final class Pretrain implements MetaAlgorithm {
         learner.gradient(theta, all, g);
         double[] tuned = InnerSgd.uniform(innerLr).adapt(learner, theta, task.support(), innerSteps);
         return new TaskOutcome(g, learner.loss(theta, task.query()), learner.loss(tuned, task.query()));
-    }
-
-    @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        return InnerSgd.uniform(innerLr);
     }
 }

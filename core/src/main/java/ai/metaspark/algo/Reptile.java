@@ -8,19 +8,11 @@ import ai.metaspark.task.Task;
  * task's support set give {@code theta'}; the outer update moves toward it. The returned direction is
  * {@code theta - theta'}, so outer SGD with rate epsilon is the paper's {@code theta <- theta + epsilon (theta' - theta)}.
  */
-public final class Reptile implements MetaAlgorithm {
+public final class Reptile extends UniformInnerSgd {
     private static final long serialVersionUID = 1L;
-    private final int innerSteps;
-    private final double innerLr;
 
     public Reptile(int innerSteps, double innerLr) {
-        this.innerSteps = innerSteps;
-        this.innerLr = innerLr;
-    }
-
-    @Override
-    public double[] initialize(double[] theta) {
-        return theta.clone();
+        super(innerSteps, innerLr);
     }
 
     @Override
@@ -31,10 +23,5 @@ public final class Reptile implements MetaAlgorithm {
             direction[k] = theta[k] - adapted[k];
         }
         return new TaskOutcome(direction, learner.loss(theta, task.query()), learner.loss(adapted, task.query()));
-    }
-
-    @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        return InnerSgd.uniform(innerLr);
     }
 }
