@@ -20,4 +20,9 @@ public record EvalResult(@JsonProperty("metric") String metric,
                          @JsonProperty("post_step") int postStep,
                          @JsonProperty("per_step") double[] perStep,
                          @JsonProperty("adapt_ms_mean") double adaptMsMean) {
+    /** One line for people: {@code mse after 1 inner step(s): 0.3150 +- 0.0315 (95% CI, 600 tasks)}. */
+    public String summary() {
+        return String.format(java.util.Locale.ROOT, "%s after %d inner step(s): %.4f +- %.4f (95%% CI, %d tasks)",
+                metric, postStep, mean, ci95, tasks);
+    }
 }

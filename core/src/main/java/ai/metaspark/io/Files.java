@@ -1,14 +1,47 @@
 package ai.metaspark.io;
 
+import ai.metaspark.config.ConfigException;
+import ai.metaspark.config.RunConfig;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
 
-/** Atomic writes through the Hadoop FileSystem API: write a hidden temporary file, then rename it into place. */
+/**
+ * Paths a user gives, through the Hadoop FileSystem API: looking up the file system of a path, reading a YAML config,
+ * and atomic writes (a hidden temporary file, then a rename into place).
+ */
 public final class Files {
     private Files() {
+    }
+
+    /** The file system of {@code location} ({@code file://}, {@code hdfs://}, ...); refuses one that is not configured. */
+    public static FileSystem fileSystem(String location) {
+        try {
+            FileSystem fs = FileSystem.get(URI.create(location), new Configuration());
+            fs.setWriteChecksum(false);     // no .crc sidecar files on file://; checkpoints carry their own CRC32
+            return fs;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot use path " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the YAML config at {@code location} and applies {@code KEY=VALUE} overrides. */
+    public static RunConfig readConfig(String location, List<String> overrides) {
+        FileSystem fs = fileSystem(location);
+        try (InputStream in = fs.open(new Path(location))) {
+            return RunConfig.fromYaml(in, location, overrides);
+        } catch (FileNotFoundException e) {
+            throw new ConfigException("config file not found: " + location);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + location + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code bytes} to {@code target} so that readers see the old file or the whole new one, never a part. */

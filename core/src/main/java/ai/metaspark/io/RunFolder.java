@@ -7,7 +7,6 @@ import ai.metaspark.eval.EvalResult;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.ModelSpec;
 import ai.metaspark.train.TrainState;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,9 +16,7 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +44,7 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
 
     /** Creates a new run folder and writes config.yaml; refuses a folder that already holds a run. */
     public static RunFolder create(String location, RunConfig config) {
-        FileSystem fs = fileSystem(location);
+        FileSystem fs = Files.fileSystem(location);
         Path root = new Path(location);
         try {
             if (fs.exists(new Path(root, CONFIG))) {
@@ -74,23 +71,8 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
 
     /** Opens a finished run for reading (evaluate). */
     public static RunFolder open(String location, List<String> overrides) {
-        FileSystem fs = fileSystem(location);
-        Path root = new Path(location);
-        try (InputStream in = fs.open(new Path(root, CONFIG))) {
-            return new RunFolder(fs, root, RunConfig.fromYaml(in, location + "/" + CONFIG, overrides));
-        } catch (IOException e) {
-            throw new ConfigException("cannot read run folder " + location + " (" + e.getMessage() + ")", e);
-        }
-    }
-
-    static FileSystem fileSystem(String location) {
-        try {
-            FileSystem fs = FileSystem.get(URI.create(location), new Configuration());
-            fs.setWriteChecksum(false);     // no .crc sidecar files on file://; checkpoints carry their own CRC32
-            return fs;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("cannot use path " + location + ": " + e.getMessage(), e);
-        }
+        RunConfig config = Files.readConfig(location + "/" + CONFIG, overrides);
+        return new RunFolder(Files.fileSystem(location), new Path(location), config);
     }
 
     public RunConfig config() {

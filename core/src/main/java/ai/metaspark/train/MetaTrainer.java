@@ -57,16 +57,16 @@ public final class MetaTrainer {
             }
             current = maybeValidate(current, step, meta);
             boolean stop = c.getInt(Keys.PATIENCE) > 0 && current.badValidations() >= c.getInt(Keys.PATIENCE);
-            current = withOptimizer(current, optimizer);
+            boolean end = stop || step + 1 == steps;
             int every = c.getInt(Keys.CHECKPOINT_EVERY);
-            if (stop || step + 1 == steps || (every > 0 && (step + 1) % every == 0)) log.checkpoint(current);
-            progress.maybePrint(step + 1, acc.meanPreLoss(), acc.meanPostLoss(), stop || step + 1 == steps);
+            if (end || (every > 0 && (step + 1) % every == 0)) log.checkpoint(snapshot(current, optimizer));
+            progress.maybePrint(step + 1, acc.meanPreLoss(), acc.meanPostLoss(), end);
             if (stop) {
                 console.printf("early stop at step %d: no validation improvement in %d validations%n", step + 1, current.badValidations());
                 break;
             }
         }
-        return current;
+        return snapshot(current, optimizer);
     }
 
     /** The parameters training ends with: the best validated ones when validation is on, else the last. */
@@ -94,7 +94,8 @@ public final class MetaTrainer {
                 : new TrainState(s.step(), meta, null, s.bestMeta(), s.bestValidation(), s.badValidations() + 1);
     }
 
-    private static TrainState withOptimizer(TrainState s, OuterOptimizer o) {
+    /** A self-contained copy of the loop's state (the live meta-parameters copied, the optimizer state read out). */
+    private static TrainState snapshot(TrainState s, OuterOptimizer o) {
         return new TrainState(s.step(), s.meta().clone(), o.state(), s.bestMeta(), s.bestValidation(), s.badValidations());
     }
 

@@ -25,8 +25,7 @@ final class Progress {
         long now = System.nanoTime();
         if (!force && now - last < INTERVAL_NANOS) return;
         last = now;
-        double secs = (now - start) / 1e9;
-        double rate = (stepsDone - firstStep) / Math.max(secs, 1e-9);
+        double rate = stepsPerSecond(stepsDone);
         double eta = (totalSteps - stepsDone) / Math.max(rate, 1e-9);
         out.printf(Locale.ROOT, "step %d/%d  loss pre %.4f post %.4f  %.1f steps/s  %.0f tasks/s  ETA %s%n",
                 stepsDone, totalSteps, preLoss, postLoss, rate, rate * tasksPerStep, duration(eta));

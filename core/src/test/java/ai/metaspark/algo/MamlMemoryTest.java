@@ -1,10 +1,7 @@
 package ai.metaspark.algo;
 
 import ai.metaspark.config.RunConfig;
-import ai.metaspark.model.Learner;
 import ai.metaspark.runtime.Allocation;
-import ai.metaspark.task.Split;
-import ai.metaspark.task.Task;
 import ai.metaspark.train.Experiment;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MamlMemoryTest {
     private static long bytesPerTask(int innerSteps) {
-        Experiment e = Experiment.from(RunConfig.defaults().with("inner_steps=" + innerSteps, "k_shot=50", "k_query=50"));
-        Learner l = e.learners().get();
-        double[] meta = e.initialMeta();
-        Task task = e.trainTask(e.sampler().spec(Split.TRAIN, 0, 0));
-        for (int i = 0; i < 50; i++) e.algorithm().adapt(l, meta, task);
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) min = Math.min(min, Allocation.bytes(() -> e.algorithm().adapt(l, meta, task)));
-        return min;
+        return Allocation.perTask(Experiment.from(RunConfig.defaults().with("inner_steps=" + innerSteps, "k_shot=50", "k_query=50")), 50);
     }
 
     @Test

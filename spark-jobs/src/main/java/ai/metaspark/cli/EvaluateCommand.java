@@ -11,12 +11,10 @@ import ai.metaspark.train.LocalTaskRunner;
 import ai.metaspark.train.MetaTrainer;
 import ai.metaspark.train.RunLog;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -28,12 +26,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder written by train")
     String run;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides = new ConfigOverrides();
 
     @Override
     public Integer call() throws Exception {
-        RunFolder folder = RunFolder.open(run, overrides);
+        RunFolder folder = RunFolder.open(run, overrides.values);
         double[] meta = folder.readMeta();
         BlasSelfCheck.verify();
         RunConfig c = folder.config();
@@ -42,8 +40,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, c.getInt(Keys.EVAL_TASKS));
             String name = "evaluations/eval-" + Instant.now().toString().replace(":", "") + ".json";
             folder.writeEval(name, r, Map.of("algorithm", c.get(Keys.ALGORITHM)));
-            System.out.printf(Locale.ROOT, "%s after %d inner step(s): %.4f +- %.4f (95%% CI, %d tasks) -> %s/%s%n",
-                    r.metric(), r.postStep(), r.mean(), r.ci95(), r.tasks(), run, name);
+            System.out.println(r.summary() + " -> " + run + "/" + name);
         }
         return ExitCodes.OK;
     }

@@ -1,14 +1,14 @@
 package ai.metaspark.cli;
 
 import ai.metaspark.config.RunConfig;
+import ai.metaspark.io.Files;
 import ai.metaspark.jobs.TrainJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code metaspark train --config FILE [--out DIR] [--set KEY=VALUE ...]}. */
@@ -22,12 +22,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (any Hadoop path); default runs/<recipe>-<time>")
     String out;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigOverrides overrides = new ConfigOverrides();
 
     @Override
     public Integer call() throws Exception {
-        RunConfig c = ConfigFiles.load(config, overrides);
+        RunConfig c = Files.readConfig(config, overrides.values);
         String dir = out != null ? out : defaultOut(config);
         new TrainJob(c, dir, System.out).run();
         return ExitCodes.OK;

@@ -1,6 +1,5 @@
 package ai.metaspark.jobs;
 
-import ai.metaspark.algo.MetaAlgorithm;
 import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.model.Learner;
@@ -130,21 +129,9 @@ public final class SinusoidBench {
         out.println("| --- | --- | --- |");
         for (int k : new int[]{1, 5, 10}) {
             Experiment e = Experiment.from(config("maml", "fast", 1, 1).with("inner_steps=" + k));
-            long bytes = perTaskBytes(e);
+            long bytes = Allocation.perTask(e, 200);
             out.printf(Locale.ROOT, "| %d | %d | %.1f |%n", k, bytes, bytes / (8.0 * e.model().numParams()));
         }
-    }
-
-    static long perTaskBytes(Experiment e) {
-        Learner learner = e.learners().get();
-        double[] meta = e.initialMeta();
-        MetaAlgorithm algo = e.algorithm();
-        Task task = e.trainTask(e.sampler().spec(ai.metaspark.task.Split.TRAIN, 0, 0));
-        for (int i = 0; i < 200; i++) algo.adapt(learner, meta, task);      // warm up (JIT, scratch buffers)
-        long[] b = new long[5];
-        for (int i = 0; i < b.length; i++) b[i] = Allocation.bytes(() -> algo.adapt(learner, meta, task));
-        Arrays.sort(b);
-        return b[b.length / 2];
     }
 
     static double median(double[] v) {

@@ -50,8 +50,7 @@ public final class TrainJob {
             extra.put("steps", state.step());
             extra.put("train_seconds", trainSeconds);
             run.writeResults(e.model(), meta, result, extra);
-            console.printf(Locale.ROOT, "%s after %d inner step(s): %.4f +- %.4f (95%% CI, %d tasks); trained %d steps in %.1f s%n",
-                    result.metric(), result.postStep(), result.mean(), result.ci95(), result.tasks(), state.step(), trainSeconds);
+            console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step(), trainSeconds);
             return result;
         }
     }
