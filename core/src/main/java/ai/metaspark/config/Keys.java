@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -58,10 +59,15 @@ public final class Keys {
             "early stopping: stop after this many validations without improvement (0: off); the best parameters are kept");
     public static final ConfigKey<Integer> THREADS = intKey("threads", 0, v -> v >= 0, "an integer >= 0",
             "worker threads for the meta-batch (0: one per core); results do not depend on it");
+    public static final ConfigKey<Integer> PARTITIONS = intKey("partitions", 0, v -> v >= 0, "an integer >= 0",
+            "Spark tasks per meta-step (0: the cluster's default parallelism); results do not depend on it");
     public static final ConfigKey<Integer> LOG_EVERY = positiveInt("log_every", 100, "steps between lines of metrics.jsonl");
     public static final ConfigKey<Integer> CHECKPOINT_EVERY = intKey("checkpoint_every", 5000, v -> v >= 0,
             "an integer >= 0", "steps between checkpoints (0: only the final one)");
     public static final ConfigKey<Integer> KEEP_CHECKPOINTS = positiveInt("keep_checkpoints", 3, "checkpoints kept");
+
+    /** Keys that change how a run is executed or logged but not its results: they may differ on resume. */
+    public static final Set<ConfigKey<?>> OPERATIONAL = Set.of(THREADS, PARTITIONS, LOG_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS);
 
     private Keys() {
     }

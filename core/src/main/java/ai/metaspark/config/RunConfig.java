@@ -10,6 +10,8 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.ArrayList;
 
 /**
  * A resolved, validated configuration: every key of {@link Keys} with a value (defaults included). Immutable.
@@ -95,6 +97,20 @@ public final class RunConfig implements Serializable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The keys whose values differ from {@code other}'s, ignoring {@link Keys#OPERATIONAL} ones, as
+     * {@code "key: this vs other"}; empty when both give the same results.
+     */
+    public List<String> resultDifferences(RunConfig other) {
+        List<String> out = new ArrayList<>();
+        for (ConfigKey<?> k : Keys.all().values()) {
+            Object a = values.get(k.name());
+            Object b = other.values.get(k.name());
+            if (!Keys.OPERATIONAL.contains(k) && !Objects.equals(a, b)) out.add(k.name() + ": " + a + " vs " + b);
+        }
+        return out;
     }
 
     @Override

@@ -77,6 +77,15 @@ public final class Checkpoints {
         return decode(state);
     }
 
+    /** The resolved configuration a checkpoint was written with. */
+    @SuppressWarnings("unchecked")
+    public static RunConfig config(FileSystem fs, Path checkpoint) throws IOException {
+        try (InputStream in = fs.open(new Path(checkpoint, "checkpoint.json"))) {
+            Map<?, ?> meta = Json.MAPPER.readValue(in, Map.class);
+            return RunConfig.of((Map<String, ?>) meta.get("config"), List.of());
+        }
+    }
+
     private static void prune(FileSystem fs, Path dir, int keep) throws IOException {
         List<Path> all = list(fs, dir);
         for (int i = 0; i < all.size() - keep; i++) {

@@ -16,6 +16,8 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -69,6 +71,107 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
         }
     }
 
+    /** What an output folder holds. */
+    public enum Status { EMPTY, UNFINISHED, FINISHED }
+
+    /** Whether {@code location} holds no run, an unfinished one (config.yaml only) or a finished one (eval.json). */
+    public static Status status(String location) {
+        FileSystem fs = Files.fileSystem(location);
+        Path root = new Path(location);
+        try {
+            if (fs.exists(new Path(root, EVAL))) return Status.FINISHED;
+            return fs.exists(new Path(root, CONFIG)) ? Status.UNFINISHED : Status.EMPTY;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the output folder " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reopens an unfinished run to continue it with {@code config}: refuses a folder trained with different results-
+     * relevant settings, and drops metrics lines after {@code resumeStep} (they are recomputed).
+     */
+    public static RunFolder reopen(String location, RunConfig config) {
+        RunConfig stored = Files.readConfig(location + "/" + CONFIG, List.of());
+        requireSame(location + "/" + CONFIG, stored, config);
+        return new RunFolder(Files.fileSystem(location), new Path(location), config);
+    }
+
+    private static void requireSame(String where, RunConfig stored, RunConfig given) {
+        List<String> diff = given.resultDifferences(stored);
+        if (!diff.isEmpty()) {
+            throw new ConfigException("refusing to resume: " + where + " was written with a different configuration ("
+                    + String.join("; ", diff) + ", given vs stored); use the same recipe and --set values, or another --out");
+        }
+    }
+
+    /**
+     * The state of the newest readable checkpoint (null when there is none), and restarts metrics.jsonl at its step.
+     * A corrupt newest checkpoint is refused, unless {@code fallback}: then it is renamed {@code corrupt-step-N}
+     * (kept for inspection) and the previous one is used.
+     */
+    public TrainState resumeState(boolean fallback, PrintStream console) throws IOException {
+        Path dir = new Path(root, "checkpoints");
+        List<Path> all = Checkpoints.list(fs, dir);
+        TrainState state = null;
+        for (int i = all.size() - 1; i >= 0 && state == null; i--) {
+            state = readCheckpoint(all.get(i), fallback, console);
+        }
+        restartMetrics(state == null ? 0 : state.step());
+        return state;
+    }
+
+    private TrainState readCheckpoint(Path cp, boolean fallback, PrintStream console) throws IOException {
+        RunConfig written;
+        TrainState state;
+        try {
+            written = Checkpoints.config(fs, cp);
+            state = Checkpoints.read(fs, cp);
+        } catch (IOException | RuntimeException e) {
+            if (!fallback) {
+                throw new ConfigException("refusing to resume: checkpoint " + cp + " cannot be read (" + e.getMessage()
+                        + "); it is left as it is. Pass --fallback-checkpoint to resume from the previous checkpoint", e);
+            }
+            Path kept = new Path(cp.getParent(), "corrupt-" + cp.getName());
+            fs.rename(cp, kept);
+            console.println("checkpoint " + cp + " cannot be read (" + e.getMessage() + "); kept as " + kept + ", trying the previous one");
+            return null;
+        }
+        requireSame(cp + "/checkpoint.json", written, config);
+        return state;
+    }
+
+    /** Keeps the metrics lines up to {@code step} (a backup copy guards them while the log is rewritten). */
+    private void restartMetrics(int step) throws IOException {
+        Path log = new Path(root, "metrics.jsonl");
+        Path backup = new Path(root, "metrics.jsonl.resume");
+        Path source = fs.exists(backup) ? backup : log; // a backup left by an interrupted resume is the whole log
+        StringBuilder kept = new StringBuilder();
+        if (fs.exists(source)) {
+            String text;
+            try (InputStream in = fs.open(source)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            for (String line : text.split("\n")) {
+                if (!line.isBlank() && lineStep(line) <= step) kept.append(line).append('\n');
+            }
+        }
+        byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
+        Files.writeAtomically(fs, backup, bytes);
+        metrics = fs.create(log, true);
+        metrics.write(bytes);
+        metrics.hflush();
+        fs.delete(backup, false);
+    }
+
+    private static long lineStep(String line) {
+        try {
+            Object step = Json.MAPPER.readValue(line, Map.class).get("step");
+            return step instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // a torn last line of a killed driver
+        }
+    }
+
     /** Opens a finished run for reading (evaluate). */
     public static RunFolder open(String location, List<String> overrides) {
         RunConfig config = Files.readConfig(location + "/" + CONFIG, overrides);
@@ -85,6 +188,7 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
 
     @Override
     public void metrics(Map<String, Object> line) {
+        if (metrics == null) throw new IllegalStateException("run folder " + root + " is open for reading only");
         try {
             metrics.write((Json.line(line) + "\n").getBytes(StandardCharsets.UTF_8));
             metrics.hflush();

@@ -3,6 +3,8 @@ package ai.metaspark.cli;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.io.Files;
 import ai.metaspark.jobs.TrainJob;
+import ai.metaspark.jobs.TrainOptions;
+import ai.metaspark.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +13,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
-/** {@code metaspark train --config FILE [--out DIR] [--set KEY=VALUE ...]}. */
+/** {@code metaspark train --config FILE [--out DIR] [--master URL | --in-process] [--resume] [--set KEY=VALUE ...]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Meta-train, meta-test on unseen tasks and write a run folder "
                 + "(config.yaml, metrics.jsonl, eval.json, checkpoints/, model.zip).")
@@ -22,6 +24,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (any Hadoop path); default runs/<recipe>-<time>")
     String out;
 
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (local[N], spark://HOST:PORT, yarn, k8s://...); "
+            + "default: spark-submit's, else embedded local[*]")
+    String master;
+
+    @Option(names = "--in-process", description = "run the tasks on threads in this JVM, without Spark (the reference trainer)")
+    boolean inProcess;
+
+    @Option(names = "--resume", description = "continue an unfinished run folder from its newest checkpoint (a new folder starts fresh)")
+    boolean resume;
+
+    @Option(names = "--fallback-checkpoint", description = "with --resume: if the newest checkpoint is corrupt, keep it aside and use the previous one")
+    boolean fallbackCheckpoint;
+
     @Mixin
     ConfigOverrides overrides = new ConfigOverrides();
 
@@ -29,7 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig c = Files.readConfig(config, overrides.values);
         String dir = out != null ? out : defaultOut(config);
-        new TrainJob(c, dir, System.out).run();
+        if (inProcess && master != null) throw new ConfigException("--in-process and --master " + master + " exclude each other");
+        new TrainJob(c, new TrainOptions(dir, master, inProcess, resume, fallbackCheckpoint), System.out).run();
         return ExitCodes.OK;
     }
 

@@ -1,10 +1,12 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.io.RunFolder;
 import ai.metaspark.runtime.BlasSelfCheck;
+import ai.metaspark.spark.SparkTaskRunner;
 import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
@@ -18,40 +20,69 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Meta-trains one configuration, meta-tests the result on unseen tasks, and fills the run folder. */
+/**
+ * Meta-trains one configuration (through Spark, or in-process), meta-tests the result on unseen tasks and fills the
+ * run folder. A finished run folder is left alone; an unfinished one continues from its newest checkpoint when asked.
+ */
 public final class TrainJob {
     private final RunConfig config;
-    private final String out;
+    private final TrainOptions options;
     private final PrintStream console;
 
-    public TrainJob(RunConfig config, String out, PrintStream console) {
+    public TrainJob(RunConfig config, TrainOptions options, PrintStream console) {
         this.config = config;
-        this.out = out;
+        this.options = options;
         this.console = console;
     }
 
+    /** Trains and returns the meta-test result, or null when the run folder already holds a finished run. */
     public EvalResult run() throws IOException {
+        RunFolder.Status status = RunFolder.status(options.out());
+        if (status == RunFolder.Status.FINISHED) {
+            console.printf("%s already holds a finished run (eval.json); nothing to do%n", options.out());
+            return null;
+        }
+        if (status == RunFolder.Status.UNFINISHED && !options.resume()) {
+            throw new ConfigException("output folder " + options.out() + " holds an unfinished run; "
+                    + "pass --resume to continue it from its newest checkpoint, or choose another --out");
+        }
         BlasSelfCheck.verify();
         Experiment e = Experiment.from(config);
-        try (RunFolder run = RunFolder.create(out, config);
-             TaskRunner runner = new LocalTaskRunner(e, config.getInt(Keys.THREADS))) {
-            console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters -> %s%n",
-                    config.get(Keys.ALGORITHM), config.get(Keys.TASK), config.getInt(Keys.META_STEPS),
-                    config.getInt(Keys.META_BATCH), e.model().numParams(), run.path());
-            MetaTrainer trainer = new MetaTrainer(e, runner, run, console);
-            long t0 = System.nanoTime();
-            TrainState state = trainer.train(trainer.initialState());
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            double[] meta = MetaTrainer.result(config, state);
-            console.printf("meta-test on %d unseen tasks%n", config.getInt(Keys.EVAL_TASKS));
-            EvalResult result = trainer.evaluate(meta, Split.TEST, config.getInt(Keys.EVAL_TASKS));
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("algorithm", config.get(Keys.ALGORITHM));
-            extra.put("steps", state.step());
-            extra.put("train_seconds", trainSeconds);
-            run.writeResults(e.model(), meta, result, extra);
-            console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step(), trainSeconds);
-            return result;
+        try (TaskRunner runner = runner(e);
+             RunFolder run = status == RunFolder.Status.EMPTY ? RunFolder.create(options.out(), config)
+                     : RunFolder.reopen(options.out(), config)) {
+            TrainState resumed = status == RunFolder.Status.EMPTY ? null : run.resumeState(options.fallbackCheckpoint(), console);
+            return trainAndTest(e, run, runner, resumed);
         }
+    }
+
+    private EvalResult trainAndTest(Experiment e, RunFolder run, TaskRunner runner, TrainState resumed) throws IOException {
+        MetaTrainer trainer = new MetaTrainer(e, runner, run, console);
+        TrainState start = resumed != null ? resumed : trainer.initialState();
+        console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
+                config.get(Keys.ALGORITHM), config.get(Keys.TASK), config.getInt(Keys.META_STEPS),
+                config.getInt(Keys.META_BATCH), e.model().numParams(),
+                resumed != null ? ", resuming at step " + resumed.step() : "", run.path());
+        long t0 = System.nanoTime();
+        TrainState state = trainer.train(start);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double[] meta = MetaTrainer.result(config, state);
+        console.printf("meta-test on %d unseen tasks%n", config.getInt(Keys.EVAL_TASKS));
+        EvalResult result = trainer.evaluate(meta, Split.TEST, config.getInt(Keys.EVAL_TASKS));
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("algorithm", config.get(Keys.ALGORITHM));
+        extra.put("steps", state.step());
+        extra.put("train_seconds", trainSeconds);
+        extra.put("resumed_from", start.step());
+        run.writeResults(e.model(), meta, result, extra);
+        console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step() - start.step(), trainSeconds);
+        return result;
+    }
+
+    private TaskRunner runner(Experiment e) {
+        if (options.inProcess()) return new LocalTaskRunner(e, config.getInt(Keys.THREADS));
+        SparkTaskRunner r = SparkTaskRunner.start(options.master(), config);
+        console.printf("Spark %s: %d partitions per meta-step%n", r.master(), r.partitions());
+        return r;
     }
 }

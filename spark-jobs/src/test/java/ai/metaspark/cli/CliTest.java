@@ -107,7 +107,7 @@ class CliTest {
     }
 
     @Test
-    void missingConfigUnwritableOutputAndExistingRunAreRefused() throws IOException {
+    void missingConfigUnwritableOutputUnreachableMasterAndFinishedRunsAreHandled() throws IOException {
         Result missing = cli("train", "--config", tmp.resolve("nope.yaml").toString(), "--out", tmp.resolve("m").toString());
         assertEquals(2, missing.code);
         assertTrue(missing.err.contains("config file not found") && missing.err.contains("nope.yaml"), missing.err);
@@ -120,9 +120,14 @@ class CliTest {
 
         byte[] before = Files.readAllBytes(run.resolve("eval.json"));
         Result again = cli("train", "--config", recipe.toString(), "--out", run.toString());
-        assertEquals(2, again.code);
-        assertTrue(again.err.contains("already holds a run"), again.err);
+        assertEquals(0, again.code, "a finished run is not retrained: " + again.err);
+        assertTrue(again.out.contains("already holds a finished run"), again.out);
         assertArrayEquals(before, Files.readAllBytes(run.resolve("eval.json")));
+
+        Result master = cli("train", "--config", recipe.toString(), "--out", tmp.resolve("x").toString(), "--master", "spark://127.0.0.1:1");
+        assertEquals(5, master.code, master.err);
+        assertTrue(master.err.contains("spark://127.0.0.1:1 cannot be reached"), master.err);
+        assertFalse(Files.exists(tmp.resolve("x").resolve("metrics.jsonl")), "nothing trained");
 
         Result scheme = cli("train", "--config", recipe.toString(), "--out", "nosuchfs://host/run");
         assertEquals(2, scheme.code);

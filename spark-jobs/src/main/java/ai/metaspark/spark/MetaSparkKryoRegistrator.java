@@ -1,0 +1,68 @@
+package ai.metaspark.spark;
+
+import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.task.Split;
+import ai.metaspark.task.TaskSpec;
+import ai.metaspark.train.ExactSum;
+import ai.metaspark.train.MetaGradientAccumulator;
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.apache.spark.serializer.KryoRegistrator;
+
+import java.util.ArrayList;
+
+/**
+ * Registers every MetaSpark class that Spark serializes with Kryo (task specs in partitions, accumulators and
+ * evaluations in task results, broadcast values), so {@code spark.kryo.registrationRequired=true} holds. ND4J's own
+ * classes come from {@code org.nd4j.kryo.Nd4jRegistrator}, listed beside this one. Records get explicit serializers:
+ * Kryo's field serializer cannot set a record's final fields.
+ */
+public final class MetaSparkKryoRegistrator implements KryoRegistrator {
+    @Override
+    public void registerClasses(Kryo kryo) {
+        kryo.register(TaskSpec.class, new TaskSpecSerializer());
+        kryo.register(Split.class);
+        kryo.register(TaskEvaluation.class, new TaskEvaluationSerializer());
+        kryo.register(TaskEvaluation[].class);
+        kryo.register(MetaGradientAccumulator.class);
+        kryo.register(ExactSum.class);
+        kryo.register(ArrayList.class);
+        kryo.register(double[].class);
+        kryo.register(long[].class);
+        kryo.register(int[].class);
+    }
+
+    /** Split, step, index, seed. */
+    static final class TaskSpecSerializer extends Serializer<TaskSpec> {
+        @Override
+        public void write(Kryo kryo, Output out, TaskSpec s) {
+            out.writeVarInt(s.split().ordinal(), true);
+            out.writeLong(s.step());
+            out.writeVarInt(s.index(), true);
+            out.writeLong(s.seed());
+        }
+
+        @Override
+        public TaskSpec read(Kryo kryo, Input in, Class<TaskSpec> type) {
+            return new TaskSpec(Split.values()[in.readVarInt(true)], in.readLong(), in.readVarInt(true), in.readLong());
+        }
+    }
+
+    /** Curve, then adaptation time. */
+    static final class TaskEvaluationSerializer extends Serializer<TaskEvaluation> {
+        @Override
+        public void write(Kryo kryo, Output out, TaskEvaluation e) {
+            out.writeVarInt(e.curve().length, true);
+            out.writeDoubles(e.curve());
+            out.writeDouble(e.adaptMillis());
+        }
+
+        @Override
+        public TaskEvaluation read(Kryo kryo, Input in, Class<TaskEvaluation> type) {
+            double[] curve = in.readDoubles(in.readVarInt(true));
+            return new TaskEvaluation(curve, in.readDouble());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package ai.metaspark.spark;
+
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.task.Split;
+import ai.metaspark.task.TaskSpec;
+import ai.metaspark.train.Experiment;
+import ai.metaspark.train.LocalTaskRunner;
+import ai.metaspark.train.MetaTrainer;
+import ai.metaspark.train.RunLog;
+import ai.metaspark.train.TaskRunner;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The distributed meta-step against the in-process reference, on real local Spark with 3 task threads. */
+class SparkTaskRunnerTest {
+    private static final RunConfig CONFIG = RunConfig.defaults().with("meta_steps=12", "meta_batch=7", "val_every=0",
+            "checkpoint_every=0", "log_every=6", "eval_steps=3");
+    private static JavaSparkContext sc;
+    private static double[] reference;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkRuntime.start(SparkRuntime.conf("local[3,2]", "SparkTaskRunnerTest")); // 2 attempts per task
+        Experiment e = Experiment.from(CONFIG);
+        try (TaskRunner local = new LocalTaskRunner(e, 1)) {
+            reference = train(e, local);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    private static double[] train(Experiment e, TaskRunner runner) {
+        MetaTrainer t = new MetaTrainer(e, runner, RunLog.NONE, new PrintStream(OutputStream.nullOutputStream()));
+        return t.train(t.initialState()).meta();
+    }
+
+    @Test
+    void sameBitsAsInProcessForAnyPartitionCount() {
+        Experiment e = Experiment.from(CONFIG);
+        for (int partitions : new int[]{1, 2, 3, 7}) {
+            try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), partitions)) {
+                assertArrayEquals(reference, train(e, spark), "partitions=" + partitions);
+            }
+        }
+    }
+
+    @Test
+    void evaluationsComeBackInOrderWithTheSameCurves() {
+        Experiment e = Experiment.from(CONFIG);
+        List<TaskSpec> specs = e.sampler().heldOut(Split.TEST, 9);
+        double[] meta = e.initialMeta();
+        List<TaskEvaluation> local;
+        try (TaskRunner r = new LocalTaskRunner(e, 2)) {
+            local = r.evaluate(meta, specs);
+        }
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), 4)) {
+            List<TaskEvaluation> dist = spark.evaluate(meta, specs);
+            assertEquals(specs.size(), dist.size());
+            for (int i = 0; i < specs.size(); i++) assertArrayEquals(local.get(i).curve(), dist.get(i).curve(), "task " + i);
+        }
+    }
+
+    @Test
+    void aTaskFailureInTheMiddleOfAStepIsRetriedAndChangesNothing() throws Exception {
+        AtomicInteger failed = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (!end.taskInfo().successful()) failed.incrementAndGet();
+            }
+        };
+        sc.sc().addSparkListener(counter);
+        sc.setLocalProperty(FaultInjection.PROPERTY, "5:4"); // step 5, task 4: the middle of the second partition
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), 3)) {
+            double[] meta = train(Experiment.from(CONFIG), spark);
+            sc.sc().listenerBus().waitUntilEmpty();
+            assertEquals(1, failed.get(), "exactly the injected failure");
+            assertArrayEquals(reference, meta);
+        } finally {
+            sc.setLocalProperty(FaultInjection.PROPERTY, null);
+            sc.sc().removeSparkListener(counter);
+        }
+    }
+}
