@@ -157,6 +157,7 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
         }
         byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
         Files.writeAtomically(fs, backup, bytes);
+        fs.delete(log, false); // HDFS: a killed driver's lease on the old log would block an overwrite for a minute
         metrics = fs.create(log, true);
         metrics.write(bytes);
         metrics.hflush();

@@ -17,6 +17,7 @@ import java.util.Locale;
 public final class SparkRuntime {
     public static final String DEFAULT_MASTER = "local[*]";
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    private static final String[] BLAS_ENV = {"OPENBLAS_CORETYPE", "OMP_NUM_THREADS"};
 
     private SparkRuntime() {
     }
@@ -30,9 +31,24 @@ public final class SparkRuntime {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.set("spark.kryo.registrationRequired", "true");
         conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + MetaSparkKryoRegistrator.class.getName());
+        for (String var : BLAS_ENV) {
+            String v = System.getenv(var);
+            if (v != null) conf.setIfMissing("spark.executorEnv." + var, v); // executors compute like the driver
+        }
+        conf.setIfMissing("spark.executor.extraJavaOptions", executorJavaOptions());
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return conf;
+    }
+
+    /** The driver's native-library choice and logging setup, for executor JVMs started by Spark. */
+    private static String executorJavaOptions() {
+        StringBuilder o = new StringBuilder();
+        for (String p : new String[]{"org.bytedeco.javacpp.platform.extension", "log4j2.configurationFile"}) {
+            String v = System.getProperty(p);
+            if (v != null && !v.isBlank()) o.append(o.length() > 0 ? " " : "").append("-D").append(p).append('=').append(v);
+        }
+        return o.toString();
     }
 
     /** Starts (or joins, under spark-submit) the context; an unreachable standalone master fails fast. */

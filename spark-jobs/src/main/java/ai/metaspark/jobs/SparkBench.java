@@ -1,0 +1,94 @@
+package ai.metaspark.jobs;
+
+import ai.metaspark.config.Keys;
+import ai.metaspark.config.RunConfig;
+import ai.metaspark.spark.SparkRuntime;
+import ai.metaspark.spark.SparkTaskRunner;
+import ai.metaspark.train.Experiment;
+import ai.metaspark.train.LocalTaskRunner;
+import ai.metaspark.train.TaskRunner;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * {@code bin/metaspark bench spark}: the time of one meta-step (meta-batch 32) in-process against Spark: embedded
+ * {@code local[2]}, and {@code local-cluster} with one and two executor JVMs of one core. Spark's overhead is
+ * {@code local[2]} against two in-process threads; the scaling efficiency is {@code t(1 executor) / (2 t(2 executors))}.
+ * Medians over timed rounds after a warm-up round.
+ */
+public final class SparkBench {
+    private static final int META_BATCH = 32;
+    private final int steps;
+    private final int rounds;
+    private final PrintStream out;
+
+    public SparkBench(int steps, int rounds, PrintStream out) {
+        this.steps = steps;
+        this.rounds = rounds;
+        this.out = out;
+    }
+
+    /** A named configuration to time. */
+    public record Workload(String name, RunConfig config) {
+    }
+
+    public void run(List<Workload> workloads) {
+        out.printf(Locale.ROOT, "ms per meta-step, meta-batch %d; median of %d rounds of %d steps after a warm-up round%n%n",
+                META_BATCH, rounds, steps);
+        out.println("| workload | runner | ms/step | vs in-process (2 threads) |");
+        out.println("| --- | --- | --- | --- |");
+        for (Workload w : workloads) {
+            RunConfig c = w.config().with("meta_batch=" + META_BATCH);
+            double local1 = row(w, "in-process, 1 thread", -1, time(c, e -> new LocalTaskRunner(e, 1)));
+            double local2 = row(w, "in-process, 2 threads", local1 / 2, time(c, e -> new LocalTaskRunner(e, 2)));
+            double spark = row(w, "Spark local[2]", local2, timeSpark(c, "local[2]"));
+            double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, "local-cluster[1,1,1536]"));
+            double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, "local-cluster[2,1,1536]"));
+            out.printf(Locale.ROOT, "| %s | Spark overhead local[2] vs in-process: %+.1f%%; scaling 1 -> 2 executors: efficiency %.2f | | |%n",
+                    w.name(), 100 * (spark / local2 - 1), one / (2 * two));
+        }
+    }
+
+    private double row(Workload w, String runner, double reference, double ms) {
+        out.printf(Locale.ROOT, "| %s | %s | %.2f | %s |%n", w.name(), runner, ms,
+                reference > 0 ? String.format(Locale.ROOT, "%.2fx", ms / reference) : "");
+        return ms;
+    }
+
+    private double timeSpark(RunConfig c, String master) {
+        SparkConf conf = SparkRuntime.conf(master, "metaspark bench spark");
+        if (master.startsWith("local-cluster")) {
+            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            conf.set("spark.executor.memory", "1g");
+        }
+        JavaSparkContext sc = SparkRuntime.start(conf);
+        try {
+            int partitions = master.startsWith("local-cluster[1") ? 1 : 2;
+            return time(c, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
+        } finally {
+            sc.stop();
+        }
+    }
+
+    /** Median milliseconds per meta-step over the timed rounds. */
+    private double time(RunConfig c, Function<Experiment, TaskRunner> runners) {
+        Experiment e = Experiment.from(c);
+        double[] meta = e.initialMeta();
+        double[] ms = new double[rounds];
+        try (TaskRunner r = runners.apply(e)) {
+            for (int round = -1; round < rounds; round++) {
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) r.metaGradient(meta, e.sampler().metaBatch(s, c.getInt(Keys.META_BATCH)));
+                if (round >= 0) ms[round] = (System.nanoTime() - t0) / 1e6 / steps;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[rounds / 2];
+    }
+}
