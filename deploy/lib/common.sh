@@ -143,8 +143,8 @@ ms_common_conf() {
   # Memory. ND4J (JavaCPP) allocates its arrays and loads its native libraries (libnd4j, OpenBLAS, oneDNN: about
   # 300 MB per JVM) OFF the Java heap. YARN and Kubernetes kill a container whose resident memory exceeds
   # spark.executor.memory + spark.executor.memoryOverhead, so the overhead must hold all of that plus the JVM's own
-  # non-heap memory (metaspace, thread stacks, Netty buffers). JavaCPP's defaults (maxbytes = heap size,
-  # maxphysicalbytes = twice that) are larger than such a container; we cap them below its limit so that ND4J first
+  # non-heap memory (metaspace, thread stacks, Netty buffers). JavaCPP 1.5.7's defaults (maxbytes = heap size,
+  # maxphysicalbytes = maxbytes + 3 x heap) are far larger than such a container; we cap them below its limit so ND4J first
   # frees garbage-collected arrays and then fails with a clear OutOfMemoryError instead of being killed.
   local heap overhead maxbytes physical
   heap=$(ms_to_mib "${METASPARK_EXECUTOR_MEMORY:-4g}")
