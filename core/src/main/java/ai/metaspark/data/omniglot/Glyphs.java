@@ -3,8 +3,12 @@ package ai.metaspark.data.omniglot;
 import ai.metaspark.data.DataException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,17 +21,33 @@ final class Glyphs {
     static final int SOURCE_SIDE = 105;
     static final int SIDE = 28;
     static final int PIXELS = SIDE * SIDE;
-    /** {@code WEIGHTS[j][i]}: the fraction of output cell j (along one axis) covered by source pixel i. */
-    private static final double[][] WEIGHTS = boxWeights(SOURCE_SIDE, SIDE);
+    /** Along one axis, output cell j covers source pixels {@code FIRST[j] ..} with weights {@code WEIGHTS[j]}. */
+    private static final int[] FIRST = new int[SIDE];
+    private static final double[][] WEIGHTS = boxWeights(SOURCE_SIDE, SIDE, FIRST);
     /** {@code TURNS[t][i]}: the source index of pixel i of an image turned t quarter turns counterclockwise. */
     private static final int[][] TURNS = quarterTurnTables();
 
     private Glyphs() {
     }
 
+    /** A PNG reader, to be reused for many images by one thread (looking one up per image is slow). */
+    static ImageReader pngReader() {
+        return ImageIO.getImageReadersByFormatName("png").next();
+    }
+
     /** Decodes a 105x105 one-channel PNG to ink coverage in [0, 1] (black = 1, white = 0), row-major. */
     static double[] decodeInk(byte[] png, String where) {
-        BufferedImage image = read(png, where);
+        ImageReader reader = pngReader();
+        try {
+            return decodeInk(reader, png, where);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /** As {@link #decodeInk(byte[], String)}, with {@code reader}. */
+    static double[] decodeInk(ImageReader reader, byte[] png, String where) {
+        BufferedImage image = read(reader, png, where);
         if (image.getWidth() != SOURCE_SIDE || image.getHeight() != SOURCE_SIDE) {
             throw new DataException(where + ": image is " + image.getWidth() + "x" + image.getHeight()
                     + ", expected " + SOURCE_SIDE + "x" + SOURCE_SIDE);
@@ -36,19 +56,32 @@ final class Glyphs {
         if (raster.getNumBands() != 1) {
             throw new DataException(where + ": image has " + raster.getNumBands() + " channels, expected 1 (grayscale)");
         }
-        double white = (1 << raster.getSampleModel().getSampleSize(0)) - 1;
+        double[] inkOf = inkBySample(image, where);
         int[] samples = raster.getPixels(0, 0, SOURCE_SIDE, SOURCE_SIDE, (int[]) null);
         double[] ink = new double[samples.length];
-        for (int i = 0; i < samples.length; i++) ink[i] = 1 - samples[i] / white;
+        for (int i = 0; i < samples.length; i++) ink[i] = inkOf[samples[i]];
         return ink;
     }
 
-    private static BufferedImage read(byte[] png, String where) {
-        try {
-            BufferedImage image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(png)));
-            if (image == null) throw new DataException(where + ": not a readable image");
-            return image;
-        } catch (IOException e) {
+    /** Ink for each possible sample value: 1 - gray level, through the palette if the PNG has one. */
+    private static double[] inkBySample(BufferedImage image, String where) {
+        int bits = image.getRaster().getSampleModel().getSampleSize(0);
+        if (bits > 16) throw new DataException(where + ": " + bits + "-bit samples, expected at most 16");
+        double[] ink = new double[1 << bits];
+        ColorModel colors = image.getColorModel();
+        for (int v = 0; v < ink.length; v++) {
+            ink[v] = colors instanceof IndexColorModel palette && v < palette.getMapSize()
+                    ? 1 - (299 * palette.getRed(v) + 587 * palette.getGreen(v) + 114 * palette.getBlue(v)) / 255_000.0
+                    : 1 - v / (double) (ink.length - 1);
+        }
+        return ink;
+    }
+
+    private static BufferedImage read(ImageReader reader, byte[] png, String where) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
+            reader.setInput(in, true, true);
+            return reader.read(0);
+        } catch (IOException | RuntimeException e) {
             throw new DataException(where + ": corrupt image: " + e.getMessage(), e);
         }
     }
@@ -59,22 +92,23 @@ final class Glyphs {
      * preserved up to the factor (105/28)^2.
      */
     static double[] downsample(double[] source) {
-        double[] rows = new double[SIDE * SOURCE_SIDE];          // along x first: 105 rows of 28 columns
+        double[] rows = new double[SOURCE_SIDE * SIDE];          // along x first: 105 rows of 28 columns
         for (int y = 0; y < SOURCE_SIDE; y++) {
-            for (int j = 0; j < SIDE; j++) rows[y * SIDE + j] = dot(WEIGHTS[j], source, y * SOURCE_SIDE, 1);
+            for (int j = 0; j < SIDE; j++) rows[y * SIDE + j] = dot(j, source, y * SOURCE_SIDE, 1);
         }
         double[] out = new double[PIXELS];
         for (int i = 0; i < SIDE; i++) {
-            for (int x = 0; x < SIDE; x++) out[i * SIDE + x] = dot(WEIGHTS[i], rows, x, SIDE);
+            for (int x = 0; x < SIDE; x++) out[i * SIDE + x] = dot(i, rows, x, SIDE);
         }
         return out;
     }
 
-    private static double dot(double[] weights, double[] values, int offset, int stride) {
+    /** The weighted sum for output cell {@code cell} of the values at {@code offset + k * stride}. */
+    private static double dot(int cell, double[] values, int offset, int stride) {
+        double[] w = WEIGHTS[cell];
+        int at = offset + FIRST[cell] * stride;
         double sum = 0;
-        for (int k = 0; k < weights.length; k++) {
-            if (weights[k] != 0) sum += weights[k] * values[offset + k * stride];
-        }
+        for (int k = 0; k < w.length; k++, at += stride) sum += w[k] * values[at];
         return sum;
     }
 
@@ -97,14 +131,18 @@ final class Glyphs {
         return out;
     }
 
-    private static double[][] boxWeights(int from, int to) {
+    /** For each output cell of {@code to}: the area of each overlapped source pixel of {@code from}, over the cell area. */
+    private static double[][] boxWeights(int from, int to, int[] first) {
         double scale = (double) from / to;
-        double[][] w = new double[to][from];
+        double[][] w = new double[to][];
         for (int j = 0; j < to; j++) {
             double lo = j * scale;
             double hi = lo + scale;
-            for (int i = (int) Math.floor(lo); i < Math.min(from, Math.ceil(hi)); i++) {
-                w[j][i] = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
+            first[j] = (int) Math.floor(lo);
+            w[j] = new double[(int) Math.min(from, Math.ceil(hi)) - first[j]];
+            for (int k = 0; k < w[j].length; k++) {
+                int i = first[j] + k;
+                w[j][k] = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
             }
         }
         return w;

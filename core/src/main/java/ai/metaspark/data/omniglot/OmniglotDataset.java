@@ -6,6 +6,7 @@ import ai.metaspark.io.Files;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import javax.imageio.ImageReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -90,10 +91,15 @@ public final class OmniglotDataset {
     }
 
     private static void decodeCharacter(List<Drawing> drawings, byte[] pixels, int character) {
-        for (int d = 0; d < DRAWINGS; d++) {
-            Drawing drawing = drawings.get(d);
-            byte[] image = Glyphs.quantize(Glyphs.downsample(Glyphs.decodeInk(drawing.png(), drawing.where())));
-            System.arraycopy(image, 0, pixels, (character * DRAWINGS + d) * PIXELS, PIXELS);
+        ImageReader reader = Glyphs.pngReader();
+        try {
+            for (int d = 0; d < DRAWINGS; d++) {
+                Drawing drawing = drawings.get(d);
+                byte[] image = Glyphs.quantize(Glyphs.downsample(Glyphs.decodeInk(reader, drawing.png(), drawing.where())));
+                System.arraycopy(image, 0, pixels, offset(character, d), PIXELS);
+            }
+        } finally {
+            reader.dispose();
         }
     }
 
