@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class ClassPools {
     static final int MAML_META_TRAIN = 1200;
     static final int MAML_VALIDATION = 100;
     static final String VINYALS_FOLDER = "splits/vinyals";
-    private static final Map<Split, String> VINYALS_FILES = Map.of(Split.TRAIN, "train.txt", Split.VALIDATION, "val.txt", Split.TEST, "test.txt");
+    private static final Map<Split, String> VINYALS_FILES =
+            Map.of(Split.TRAIN, "train.txt", Split.VALIDATION, "val.txt", Split.TEST, "test.txt");
     private static final Pattern VINYALS_LINE = Pattern.compile("(.+/character\\d+)/rot(000|090|180|270)");
     private static final JvmCache<String, Map<Split, ClassPool>> CACHE = new JvmCache<>();
 
@@ -48,7 +50,8 @@ final class ClassPools {
     /** The pools of {@code protocol} for the data set in {@code location}. */
     static Map<Split, ClassPool> of(String location, Protocol protocol) {
         String qualified = OmniglotDataset.qualified(location);
-        return CACHE.get(protocol + " " + qualified, key -> protocol == Protocol.VINYALS ? vinyals(qualified) : maml(qualified));
+        return CACHE.get(protocol + " " + qualified,
+                key -> protocol == Protocol.VINYALS ? vinyals(qualified) : maml(qualified));
     }
 
     private static Map<Split, ClassPool> maml(String location) {
@@ -88,7 +91,9 @@ final class ClassPools {
         for (Split split : Split.values()) lines.put(split, readLines(vinyalsFile(location, split)));
         OmniglotDataset data = OmniglotDataset.load(location);
         Map<Split, ClassPool> pools = new EnumMap<>(Split.class);
-        for (Split split : Split.values()) pools.put(split, parseVinyals(data, lines.get(split), vinyalsFile(location, split)));
+        for (Split split : Split.values()) {
+            pools.put(split, parseVinyals(data, lines.get(split), vinyalsFile(location, split)));
+        }
         return pools;
     }
 
@@ -108,15 +113,19 @@ final class ClassPools {
             if (!m.matches()) throw new DataException(where + ": expected <Alphabet>/character<NN>/rot<000|090|180|270>");
             if (!seen.add(line)) throw new DataException(where + ": class listed twice");
             int character = data.indexOf(m.group(1));
-            if (character < 0) throw new DataException(where + ": character " + m.group(1) + " is not in the zips of " + data.location());
+            if (character < 0) {
+                throw new DataException(where + ": character " + m.group(1) + " is not in the zips of " + data.location());
+            }
             classes.add(new int[] {character, Integer.parseInt(m.group(2)) / 90});
         }
         if (classes.isEmpty()) throw new DataException("split file " + file + " lists no classes");
-        return new ClassPool(classes.stream().mapToInt(c -> c[0]).toArray(), classes.stream().mapToInt(c -> c[1]).toArray(), false);
+        int[] characters = classes.stream().mapToInt(c -> c[0]).toArray();
+        return new ClassPool(characters, classes.stream().mapToInt(c -> c[1]).toArray(), false);
     }
 
     private static List<String> readLines(Path file) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.fileSystem(file.toString()).open(file), StandardCharsets.UTF_8))) {
+        try (InputStream raw = Files.fileSystem(file.toString()).open(file);
+             BufferedReader in = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
             List<String> lines = new ArrayList<>();
             for (String line; (line = in.readLine()) != null; ) lines.add(line);
             return lines;

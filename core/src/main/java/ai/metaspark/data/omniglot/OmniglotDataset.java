@@ -129,7 +129,10 @@ public final class OmniglotDataset {
         return out;
     }
 
-    /** Writes drawing {@code d} of character {@code c}, turned {@code quarterTurns} x 90 degrees counterclockwise, as values in [0, 1]. */
+    /**
+     * Writes drawing {@code d} of character {@code c}, turned {@code quarterTurns} x 90 degrees counterclockwise, as
+     * 784 values in [0, 1] from {@code dst[at]} on.
+     */
     void copyTo(int c, int d, int quarterTurns, double[] dst, int at) {
         int base = offset(c, d);
         for (int i = 0; i < PIXELS; i++) dst[at + i] = (pixels[base + Glyphs.turnedSource(quarterTurns, i)] & 0xFF) / 255.0;

@@ -122,7 +122,8 @@ public final class OmniglotFamily implements TaskFamily {
         for (int label = 0; label < nWay; label++) {
             for (int k = 0; k < perClass; k++) {
                 int row = label * perClass + k;
-                images.copyTo(episode.characters()[label], episode.drawings()[label][first + k], episode.quarterTurns()[label], x, row * OmniglotDataset.PIXELS);
+                int drawing = episode.drawings()[label][first + k];
+                images.copyTo(episode.characters()[label], drawing, episode.quarterTurns()[label], x, row * OmniglotDataset.PIXELS);
                 y[row * nWay + label] = 1;
             }
         }

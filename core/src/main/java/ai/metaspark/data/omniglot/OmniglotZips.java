@@ -44,7 +44,9 @@ final class OmniglotZips {
 
     private static void requireFolder(FileSystem fs, Path folder) {
         try {
-            if (!fs.getFileStatus(folder).isDirectory()) throw new DataException("Omniglot location " + folder + " is not a folder");
+            if (!fs.getFileStatus(folder).isDirectory()) {
+                throw new DataException("Omniglot location " + folder + " is not a folder");
+            }
         } catch (FileNotFoundException e) {
             throw new DataException("Omniglot folder not found: " + folder);
         } catch (IOException e) {
@@ -58,7 +60,8 @@ final class OmniglotZips {
         int entries = 0;
         try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(fs.open(zip), 1 << 16))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; entries++) {
-                if (!e.isDirectory() && !ignored(e.getName())) drawings.add(drawing(zip, set, e.getName(), in.readAllBytes()));
+                if (e.isDirectory() || ignored(e.getName())) continue;
+                drawings.add(drawing(zip, set, e.getName(), in.readAllBytes()));
             }
         } catch (IOException e) {
             throw new DataException("corrupt or truncated zip " + zip + ": " + e, e);
@@ -99,7 +102,8 @@ final class OmniglotZips {
             }
             return entriesInEocd(tail, zip);
         } catch (FileNotFoundException e) {
-            throw new DataException("missing Omniglot zip " + zip + " (the folder must hold " + String.join(".zip and ", SETS) + ".zip)");
+            throw new DataException("missing Omniglot zip " + zip + " (the folder must hold "
+                    + String.join(".zip and ", SETS) + ".zip)");
         } catch (IOException e) {
             throw new DataException("cannot read zip " + zip + ": " + e, e);
         }
