@@ -18,9 +18,10 @@ public enum Protocol {
     VINYALS,
     /**
      * Finn et al. (2017), "Model-agnostic meta-learning": the 1,623 characters in id order, shuffled with the fixed
-     * seed {@link ClassPools#MAML_SHUFFLE_SEED}; the first 1,200 are the meta-training characters and the other 423
+     * seed 1 (a Fisher-Yates shuffle with {@code java.util.SplittableRandom}, so the order differs from
+     * Finn et al.'s Python shuffle); the first 1,200 are the meta-training characters and the other 423
      * the TEST characters. Finn et al. train on all 1,200 and their code validates on the test characters; here the
-     * last {@link ClassPools#MAML_VALIDATION} of the 1,200 are held out as VALIDATION, so model selection never sees
+     * last 100 of the 1,200 are held out as VALIDATION, so model selection never sees
      * a test character, and TRAIN uses the first 1,100. A class is a character; each class of a task is turned by a
      * random multiple of 90 degrees (0/90/180/270), drawn per class per task.
      */
