@@ -1,0 +1,149 @@
+package ai.metaspark.data.omniglot;
+
+import ai.metaspark.data.DataException;
+import ai.metaspark.data.omniglot.ClassPools.ClassPool;
+import ai.metaspark.task.Batch;
+import ai.metaspark.task.Seeds;
+import ai.metaspark.task.Split;
+import ai.metaspark.task.Task;
+import ai.metaspark.task.TaskFamily;
+import ai.metaspark.task.TaskSpec;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * N-way K-shot Omniglot classification (Lake et al. 2015; the episodes of Vinyals et al. 2016 and Finn et al. 2017).
+ * A task draws N distinct classes of its split's pool (see {@link Protocol}) and K + Q distinct drawings of each: K
+ * for the support set, the other Q for the query set. Labels 0..N-1 go to the classes in a random order per task.
+ * <p>
+ * Each batch row is one 28x28 image, row-major, ink in [0, 1] (1 = black); targets are one-hot over the N labels.
+ * Rows are class-major: the K (or Q) rows of label 0, then those of label 1, and so on.
+ * <p>
+ * The family holds only its location, protocol and N, so it serializes in a few hundred bytes; the images come from
+ * the per-JVM cache of {@link OmniglotDataset} on first use.
+ */
+public final class OmniglotFamily implements TaskFamily {
+    private static final long serialVersionUID = 1L;
+    /** The seed stream of Omniglot episodes ("OMNI"). */
+    static final long EPISODE_STREAM = 0x4F4D4E49L;
+    private final String location;
+    private final Protocol protocol;
+    private final int nWay;
+    private transient volatile OmniglotDataset data;
+    private transient volatile Map<Split, ClassPool> pools;
+
+    /** N-way tasks from the Omniglot folder {@code location} (any Hadoop path) split by {@code protocol}. */
+    public OmniglotFamily(String location, Protocol protocol, int nWay) {
+        if (location == null || location.isBlank()) throw new DataException("no Omniglot folder given (location is empty)");
+        if (protocol == null) throw new DataException("no Omniglot protocol given, expected VINYALS or MAML");
+        if (nWay < 2) throw new DataException("n_way must be at least 2, got " + nWay);
+        this.location = location;
+        this.protocol = protocol;
+        this.nWay = nWay;
+    }
+
+    @Override
+    public int inputSize() {
+        return OmniglotDataset.PIXELS;
+    }
+
+    @Override
+    public int outputSize() {
+        return nWay;
+    }
+
+    /** The number of classes {@code split} draws from (for MAML, characters; each may be turned 4 ways). */
+    public int classCount(Split split) {
+        return pools().get(split).size();
+    }
+
+    /** The task of {@code spec}: {@code support} = K shots per class, {@code query} = Q queries per class. */
+    @Override
+    public Task materialize(TaskSpec spec, int support, int query) {
+        Episode episode = episode(spec, support, query);
+        return new Task(spec, batch(episode, 0, support), batch(episode, support, query));
+    }
+
+    /** Which images a task uses: label l is character {@code characters[l]} turned {@code quarterTurns[l]}. */
+    record Episode(int[] characters, int[] quarterTurns, int[][] drawings) {
+    }
+
+    Episode episode(TaskSpec spec, int shots, int queries) {
+        ClassPool pool = pools().get(spec.split());
+        checkSizes(spec.split(), pool, shots, queries);
+        long seed = Seeds.derive(spec.seed(), EPISODE_STREAM, spec.split().ordinal(), spec.step(), spec.index());
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] classes = sample(rng, pool.size(), nWay);
+        int[] characters = new int[nWay];
+        int[] turns = new int[nWay];
+        int[][] drawings = new int[nWay][];
+        for (int label = 0; label < nWay; label++) {
+            characters[label] = pool.characters()[classes[label]];
+            turns[label] = pool.randomTurns() ? rng.nextInt(4) : pool.quarterTurns()[classes[label]];
+            drawings[label] = sample(rng, OmniglotDataset.DRAWINGS, shots + queries);
+        }
+        return new Episode(characters, turns, drawings);
+    }
+
+    private void checkSizes(Split split, ClassPool pool, int shots, int queries) {
+        if (shots < 1) throw new DataException("K (support examples per class) must be at least 1, got " + shots);
+        if (queries < 0) throw new DataException("Q (query examples per class) must not be negative, got " + queries);
+        if (shots + queries > OmniglotDataset.DRAWINGS) {
+            throw new DataException("K + Q = " + shots + " + " + queries + " = " + (shots + queries)
+                    + " drawings per class, but each Omniglot character has only " + OmniglotDataset.DRAWINGS);
+        }
+        if (nWay > pool.size()) {
+            throw new DataException("n_way " + nWay + " is more than the " + pool.size() + " classes of split "
+                    + split + " under protocol " + protocol + " in " + location);
+        }
+    }
+
+    /** {@code count} distinct values of 0..n-1 in random order (a partial Fisher-Yates shuffle). */
+    private static int[] sample(SplittableRandom rng, int n, int count) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int i = 0; i < count; i++) {
+            int j = i + rng.nextInt(n - i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return Arrays.copyOf(a, count);
+    }
+
+    /** Drawings {@code first .. first+perClass-1} of each label's list, class-major, one-hot targets. */
+    private Batch batch(Episode episode, int first, int perClass) {
+        OmniglotDataset images = data();
+        int n = nWay * perClass;
+        double[] x = new double[n * OmniglotDataset.PIXELS];
+        double[] y = new double[n * nWay];
+        for (int label = 0; label < nWay; label++) {
+            for (int k = 0; k < perClass; k++) {
+                int row = label * perClass + k;
+                int drawing = episode.drawings()[label][first + k];
+                images.copyTo(episode.characters()[label], drawing, episode.quarterTurns()[label], x, row * OmniglotDataset.PIXELS);
+                y[row * nWay + label] = 1;
+            }
+        }
+        return new Batch(n, OmniglotDataset.PIXELS, nWay, x, y);
+    }
+
+    private OmniglotDataset data() {
+        OmniglotDataset d = data;
+        if (d == null) data = d = OmniglotDataset.load(location);
+        return d;
+    }
+
+    private Map<Split, ClassPool> pools() {
+        Map<Split, ClassPool> p = pools;
+        if (p == null) pools = p = ClassPools.of(location, protocol);
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "OmniglotFamily(" + location + ", " + protocol + ", " + nWay + "-way)";
+    }
+}
