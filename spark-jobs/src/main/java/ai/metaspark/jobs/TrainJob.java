@@ -4,6 +4,7 @@ import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.io.RunFolder;
+import ai.metaspark.report.RunReport;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
@@ -51,6 +52,7 @@ public final class TrainJob {
             extra.put("train_seconds", trainSeconds);
             run.writeResults(e.model(), meta, result, extra);
             console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step(), trainSeconds);
+            RunReport.writeAfterTraining(run, console);
             return result;
         }
     }
