@@ -42,12 +42,12 @@ public final class RunReport {
 
     /**
      * {@link #write} for the end of training: the run's results are already saved, so a failure (no fonts for the
-     * plots, say) is logged as a warning and training still succeeds.
+     * plots, a full disk, say) is logged as a warning and training still succeeds.
      */
     public static void writeAfterTraining(RunFolder run, PrintStream console) {
         try {
             console.println("report: " + write(run.path().toString()));
-        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+        } catch (RuntimeException | LinkageError | java.awt.AWTError | org.apache.hadoop.fs.FSError e) {   // FSError: disk full
             LoggerFactory.getLogger(RunReport.class).warn("report.html not written for {} (the run's results are saved; "
                     + "retry with: bin/metaspark report --run {}): {}", run.path(), run.path(), e.toString(), e);
         }

@@ -2,6 +2,7 @@ package ai.metaspark.report;
 
 import ai.metaspark.cli.MetaSparkCli;
 import ai.metaspark.config.ConfigException;
+import ai.metaspark.io.RunFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -87,6 +88,11 @@ class RunReportTest {
         assertTrue(err[0].contains("has no eval.json"), err[0]);
         assertFalse(Files.exists(partial.resolve(RunReport.FILE)));
         assertThrows(ConfigException.class, () -> RunReport.write(partial.toString()));
+
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        RunReport.writeAfterTraining(RunFolder.open(partial.toString(), List.of()), new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertEquals("", console.toString(StandardCharsets.UTF_8), "after training, a failed report is only a warning");
+        assertFalse(Files.exists(partial.resolve(RunReport.FILE)));
     }
 
     @Test
