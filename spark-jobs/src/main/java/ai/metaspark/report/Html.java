@@ -16,16 +16,20 @@ import java.util.stream.Collectors;
 final class Html {
     private static final String CSS = """
             body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;background:#f6f7f9}
-            main{max-width:1580px;margin:0 auto;padding:24px 32px 48px}
-            h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 12px;border-bottom:1px solid #ddd;padding-bottom:4px}
-            .sub{color:#666;margin:0 0 16px}.result{display:inline-block;background:#fff;border:1px solid #dde;border-left:4px solid #3b5b92;
-            padding:10px 16px;font-size:17px}.plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:20px}
-            figure{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px}figure img{width:100%;height:auto;display:block}
-            figcaption{color:#555;font-size:13px;margin-top:6px}.tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:24px}
-            table{border-collapse:collapse;background:#fff;width:100%;font-size:14px}th,td{text-align:left;padding:5px 10px;border-bottom:1px solid #eee;vertical-align:top}
-            th{background:#eef1f5}td:first-child{font-family:ui-monospace,monospace;white-space:nowrap}
-            td.v{font-family:ui-monospace,monospace;word-break:break-word}tr:nth-child(even) td{background:#fafbfc}.note{color:#666;font-size:13px}
+            main{max-width:1580px;margin:0 auto;padding:24px 32px 48px}h1{font-size:26px;margin:0 0 4px}
+            h2{font-size:19px;margin:32px 0 12px;border-bottom:1px solid #ddd;padding-bottom:4px}.sub{color:#666;margin:0 0 16px}
+            .result{display:inline-block;background:#fff;border:1px solid #dde;border-left:4px solid #3b5b92;
+            padding:10px 16px;font-size:17px}.note{color:#666;font-size:13px}
+            .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:20px}
+            figure{margin:0;background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px}
+            figure img{width:100%;height:auto;display:block}figcaption{color:#555;font-size:13px;margin-top:6px}
+            .tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:24px}
+            table{border-collapse:collapse;background:#fff;width:100%;font-size:14px}
+            th,td{text-align:left;padding:5px 10px;border-bottom:1px solid #eee;vertical-align:top}th{background:#eef1f5}
+            td:first-child{font-family:ui-monospace,monospace;white-space:nowrap}
+            td.v{font-family:ui-monospace,monospace;word-break:break-word}tr:nth-child(even) td{background:#fafbfc}
             """;
+
 
     private Html() {
     }

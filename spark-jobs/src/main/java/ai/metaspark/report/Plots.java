@@ -116,9 +116,10 @@ final class Plots {
     }
 
     private static void style(org.knowm.xchart.style.XYStyler s, boolean log) {
-        s.setChartBackgroundColor(Color.WHITE).setPlotBorderVisible(false).setLegendPosition(Styler.LegendPosition.OutsideS)
-                .setLegendLayout(Styler.LegendLayout.Horizontal)
-                .setLegendBorderColor(new Color(0xdddddd)).setMarkerSize(7).setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
+        s.setChartBackgroundColor(Color.WHITE).setPlotBorderVisible(false).setMarkerSize(7)
+                .setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
+        s.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setLegendBorderColor(new Color(0xdddddd));
         s.setPlotGridLinesColor(new Color(0xe5e5e5)).setYAxisLogarithmic(log).setErrorBarsColorSeriesColor(true);
         s.setXAxisMin(0.0).setXAxisTickMarkSpacingHint(150).setXAxisTickLabelsFormattingFunction(Plots::compact);
     }

@@ -26,17 +26,20 @@ final class RunFixtures {
      */
     static Path classificationRun(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.yaml"), "algorithm: protonet\ntask: omniglot\nmeta_steps: 300\nhidden:\n- 64\n- 64\nouter_lr: 0.001\n");
+        Files.writeString(dir.resolve("config.yaml"),
+                "algorithm: protonet\ntask: omniglot\nmeta_steps: 300\nhidden:\n- 64\n- 64\nouter_lr: 0.001\n");
         StringBuilder m = new StringBuilder();
         for (int step = 10; step <= 300; step += 10) {
             double loss = 2.0 * Math.exp(-step / 100.0) + 0.2;
+            String pre = step == 50 ? "\"NaN\"" : String.format(Locale.ROOT, "%.4f", loss + 0.5);     // NaN as a string
             m.append(String.format(Locale.ROOT, "{\"step\":%d,\"loss_pre\":%s,\"loss_post\":%.4f,\"acc_pre\":%.4f,\"acc_post\":%.4f,"
-                    + "\"grad_norm\":1.0,\"lr\":0.001,\"steps_per_s\":%.2f}%n", step, step == 50 ? "\"NaN\"" : String.format(Locale.ROOT, "%.4f", loss + 0.5),
-                    loss, 0.2 + step / 1000.0, 0.3 + step / 500.0, 40 + 10 * Math.sin(step / 40.0)));
+                    + "\"grad_norm\":1.0,\"lr\":0.001,\"steps_per_s\":%.2f}%n",
+                    step, pre, loss, 0.2 + step / 1000.0, 0.3 + step / 500.0, 40 + 10 * Math.sin(step / 40.0)));
             m.append("{\"kind\":\"stage\",\"stage\":").append(step).append(",\"tasks\":25,\"ms\":12}\n");
             if (step % 50 == 0) {
                 m.append(String.format(Locale.ROOT, "{\"step\":%d,\"val_loss\":%s,\"val_acc\":%.3f,\"best\":%b}%n",
-                        step, step == 100 ? "NaN" : String.format(Locale.ROOT, "%.4f", loss + 0.1), 0.3 + step / 600.0, step != 250));
+                        step, step == 100 ? "NaN" : String.format(Locale.ROOT, "%.4f", loss + 0.1),       // NaN as a number
+                        0.3 + step / 600.0, step != 250));
             }
         }
         Files.writeString(dir.resolve("metrics.jsonl"), m + "{\"step\":310,\"loss_pre\":1.");
