@@ -5,6 +5,7 @@ import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.io.RunFolder;
+import ai.metaspark.report.RunReport;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.spark.SparkTaskRunner;
 import ai.metaspark.task.Split;
@@ -76,6 +77,7 @@ public final class TrainJob {
         extra.put("resumed_from", start.step());
         run.writeResults(e.model(), meta, result, extra);
         console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step() - start.step(), trainSeconds);
+        RunReport.writeAfterTraining(run, console);
         return result;
     }
 

@@ -1,0 +1,147 @@
+package ai.metaspark.report;
+
+import ai.metaspark.config.Keys;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
+
+/** The report's plots, drawn headless with XChart: each one only when its data is present, non-finite points left out. */
+final class Plots {
+    static final int WIDTH = 760;
+    static final int HEIGHT = 420;
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    /** One plot: a title, a sentence saying what it shows, and the PNG. */
+    record Plot(String title, String caption, byte[] png) {
+    }
+
+    /** A named series of finite (x, y) points: a line, or markers only (with optional error bars). */
+    record Curve(String label, double[] x, double[] y, double[] err, boolean line) {
+        static Curve of(String label, List<ObjectNode> lines, String field, DoubleUnaryOperator f) {
+            List<double[]> points = new ArrayList<>();
+            for (ObjectNode l : lines) points.add(new double[]{RunFiles.number(l, "step"), f.applyAsDouble(RunFiles.number(l, field))});
+            return of(label, points, true);
+        }
+
+        /** The finite points of {@code points} ({x, y} or {x, y, error}). */
+        static Curve of(String label, List<double[]> points, boolean line) {
+            List<double[]> ok = points.stream().filter(p -> java.util.Arrays.stream(p).allMatch(Double::isFinite)).toList();
+            boolean errors = !ok.isEmpty() && ok.get(0).length > 2;
+            return new Curve(label, column(ok, 0), column(ok, 1), errors ? column(ok, 2) : null, line);
+        }
+
+        Curve markers() {
+            return new Curve(label, x, y, err, false);
+        }
+
+        private static double[] column(List<double[]> points, int i) {
+            return points.stream().mapToDouble(p -> p[i]).toArray();
+        }
+    }
+
+    private Plots() {
+    }
+
+    /** Every plot the run's files have data for, in reading order. */
+    static List<Plot> of(RunFiles run) throws IOException {
+        List<ObjectNode> m = run.metrics();
+        List<ObjectNode> best = m.stream().filter(l -> l.path("best").asBoolean(false)).toList();
+        double batch = run.config().path(Keys.META_BATCH.name()).asDouble(Keys.META_BATCH.defaultValue());
+        List<Plot> plots = new ArrayList<>();
+        add(plots, "Meta-train loss", "step", "loss",
+                "Mean meta-train loss on the query sets over each log window, before and after the inner-loop adaptation.",
+                Curve.of("before adaptation", m, "loss_pre", y -> y), Curve.of("after adaptation", m, "loss_post", y -> y));
+        add(plots, "Meta-train accuracy", "step", "accuracy",
+                "Mean meta-train accuracy on the query sets over each log window, before and after adaptation.",
+                Curve.of("before adaptation", m, "acc_pre", y -> y), Curve.of("after adaptation", m, "acc_post", y -> y));
+        add(plots, "Meta-validation loss", "step", "val_loss",
+                "Mean loss after adaptation on the validation tasks; markers show the validations that improved on the best.",
+                Curve.of("val_loss", m, "val_loss", y -> y), Curve.of("new best", best, "val_loss", y -> y).markers());
+        add(plots, "Meta-validation accuracy", "step", "val_acc",
+                "Mean accuracy after adaptation on the validation tasks.", Curve.of("val_acc", m, "val_acc", y -> y));
+        add(plots, "Meta-test " + run.evalText("metric", "metric") + " after each inner step", "inner steps", run.evalText("metric", "value"),
+                perStepCaption(run), perStep(run));
+        add(plots, "Time per meta-step", "step", "ms",
+                "1000 / steps_per_s, where steps_per_s is the mean rate since training (re)started.",
+                Curve.of("ms per meta-step", m, "steps_per_s", s -> 1000 / s));
+        add(plots, "Tasks per second", "step", "tasks/s",
+                String.format(Locale.ROOT, "steps_per_s x meta_batch (%s tasks per meta-step).", Html.number(batch)),
+                Curve.of("tasks/s", m, "steps_per_s", s -> s * batch));
+        return plots;
+    }
+
+    private static Curve[] perStep(RunFiles run) {
+        ObjectNode eval = run.eval();
+        List<double[]> steps = new ArrayList<>();
+        for (int i = 0; i < eval.path("per_step").size(); i++) steps.add(new double[]{i, RunFiles.number(eval.get("per_step").get(i))});
+        double[] reported = {RunFiles.number(eval, "post_step"), RunFiles.number(eval, "mean"), RunFiles.number(eval, "ci95")};
+        return new Curve[]{Curve.of("mean over tasks", steps, true), Curve.of("reported mean, 95% CI", List.of(reported), false)};
+    }
+
+    private static String perStepCaption(RunFiles run) {
+        return "Mean over " + run.evalText("tasks", "?") + " unseen tasks after 0, 1, ... inner steps. The error bar is the "
+                + "95% CI of the reported mean (" + Html.number(RunFiles.number(run.eval(), "mean")) + " ± "
+                + Html.number(RunFiles.number(run.eval(), "ci95")) + " after " + run.evalText("post_step", "?") + " step(s)).";
+    }
+
+    private static void add(List<Plot> plots, String title, String x, String y, String caption, Curve... curves) throws IOException {
+        if (java.util.Arrays.stream(curves).allMatch(c -> c.x().length == 0)) return;
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        style(chart.getStyler(), logScale(curves));
+        for (int i = 0; i < curves.length; i++) {
+            Curve c = curves[i];
+            if (c.x().length == 0) continue;
+            XYSeries s = chart.addSeries(c.label(), c.x(), c.y(), c.err());
+            s.setLineColor(COLORS[i % COLORS.length]).setLineWidth(2f);
+            s.setMarkerColor(COLORS[i % COLORS.length]).setMarker(c.err() != null ? SeriesMarkers.DIAMOND
+                    : c.x().length <= 30 || !c.line() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (!c.line()) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        }
+        plots.add(new Plot(title, caption, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
+    }
+
+    private static void style(org.knowm.xchart.style.XYStyler s, boolean log) {
+        s.setChartBackgroundColor(Color.WHITE).setPlotBorderVisible(false).setMarkerSize(7)
+                .setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
+        s.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setLegendBorderColor(new Color(0xdddddd));
+        s.setPlotGridLinesColor(new Color(0xe5e5e5)).setYAxisLogarithmic(log).setErrorBarsColorSeriesColor(true);
+        s.setXAxisMin(0.0).setXAxisTickMarkSpacingHint(150).setXAxisTickLabelsFormattingFunction(Plots::compact);
+    }
+
+    /** An axis label: 900, 1.5k, 70k, 1.2M. */
+    private static String compact(double v) {
+        double a = Math.abs(v);
+        if (a >= 1e6) return Html.number(v / 1e6) + "M";
+        return a >= 1e3 ? Html.number(v / 1e3) + "k" : Html.number(v);
+    }
+
+    /** A log y-axis when every value (error bars included) is positive and they span more than a factor of 20. */
+    private static boolean logScale(Curve... curves) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (Curve c : curves) {
+            for (int i = 0; i < c.y().length; i++) {
+                double e = c.err() == null ? 0 : c.err()[i];
+                min = Math.min(min, c.y()[i] - e);
+                max = Math.max(max, c.y()[i] + e);
+            }
+        }
+        return min > 0 && max / min > 20;
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * {@code report.html}, the page every run writes beside {@code eval.json} (and {@code bin/metaspark report --run DIR}
+ * rewrites). It reads only {@code config.yaml}, {@code metrics.jsonl} and {@code eval.json}, through the Hadoop
+ * FileSystem API, and is one self-contained file: inline CSS, the plots as {@code data:image/png;base64} images drawn
+ * headless with XChart, no script, nothing fetched, so it still works when copied off HDFS. It shows:
+ * <ul>
+ *   <li>a title with the run folder's name and algorithm, and the meta-test result (mean, 95% CI, tasks);</li>
+ *   <li>meta-train loss before and after adaptation ({@code loss_pre}, {@code loss_post}) against the step;</li>
+ *   <li>meta-train accuracy ({@code acc_pre}, {@code acc_post}), when present;</li>
+ *   <li>meta-validation curves ({@code val_loss}, with the new-best validations marked; {@code val_acc}), when present;</li>
+ *   <li>the meta-test metric after 0, 1, ... inner steps ({@code per_step}), with the 95% CI of the reported mean as an
+ *       error bar at {@code post_step};</li>
+ *   <li>time per meta-step in ms ({@code 1000 / steps_per_s}) and tasks per second ({@code steps_per_s x meta_batch},
+ *       the key's default when config.yaml lacks it);</li>
+ *   <li>a table of every field of {@code eval.json} and of every key of {@code config.yaml}, values as written there.</li>
+ * </ul>
+ * A plot appears only when its data is present; non-finite values are left out of plots and shown as "NaN" or
+ * "Infinity" in tables. Lines of {@code metrics.jsonl} with a {@code kind} field (Spark listener lines) and unreadable
+ * lines are not plotted; the page says how many there were.
+ */
+package ai.metaspark.report;
