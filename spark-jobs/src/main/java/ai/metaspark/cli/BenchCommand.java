@@ -1,5 +1,6 @@
 package ai.metaspark.cli;
 
+import ai.metaspark.jobs.Conv4Bench;
 import ai.metaspark.jobs.SinusoidBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -7,12 +8,13 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-/** {@code metaspark bench sinusoid}: speed tables. */
+/** {@code metaspark bench sinusoid|conv4}: speed tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, printed as tables. sinusoid: meta-steps/s of every algorithm and backend, "
-                + "where the time goes, and memory per inner step.")
+                + "where the time goes, and memory per inner step. conv4: Conv-4 forward+backward images/s (oneDNN) "
+                + "per variant and episode batch size, against the sgemm peak; oneDNN threads come from OMP_NUM_THREADS.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WHAT", description = "sinusoid")
+    @Parameters(paramLabel = "WHAT", description = "sinusoid or conv4")
     String what;
 
     @Option(names = "--steps", description = "meta-steps per timed round (default ${DEFAULT-VALUE})")
@@ -21,18 +23,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "timed rounds; the median is reported (default ${DEFAULT-VALUE})")
     int rounds = 5;
 
-    @Option(names = "--threads", description = "worker threads (0: one per core; default ${DEFAULT-VALUE})")
-    int threads = 0;
+    @Option(names = "--threads", description = "worker threads (sinusoid: 0 = one per core, the default; "
+            + "conv4: Java threads side by side, each with its own network, default 1)")
+    Integer threads;
 
     @Override
     public Integer call() {
-        if (!what.equals("sinusoid")) {
-            throw new ai.metaspark.config.ConfigException("unknown benchmark '" + what + "' (expected: sinusoid)");
+        if (!what.equals("sinusoid") && !what.equals("conv4")) {
+            throw new ai.metaspark.config.ConfigException("unknown benchmark '" + what + "' (expected: sinusoid or conv4)");
         }
-        if (steps < 1 || rounds < 1 || threads < 0) {
-            throw new ai.metaspark.config.ConfigException("--steps and --rounds must be >= 1 and --threads >= 0");
+        int t = threads != null ? threads : what.equals("conv4") ? 1 : 0;
+        if (steps < 1 || rounds < 1 || t < 0 || (what.equals("conv4") && t < 1)) {
+            throw new ai.metaspark.config.ConfigException("--steps and --rounds must be >= 1 and --threads >= 0 (conv4: >= 1)");
         }
-        new SinusoidBench(steps, rounds, threads, System.out).run();
+        if (what.equals("conv4")) {
+            new Conv4Bench(rounds, t, System.out).run();
+        } else {
+            new SinusoidBench(steps, rounds, t, System.out).run();
+        }
         return ExitCodes.OK;
     }
 }
