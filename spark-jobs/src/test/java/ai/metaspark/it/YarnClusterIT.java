@@ -79,7 +79,9 @@ class YarnClusterIT {
         env.put("HADOOP_CONF_DIR", confDir.toString());
         env.put("YARN_CONF_DIR", confDir.toString());
         Path log = Cluster.TARGET.resolve("it-logs/yarn/submit.log");
-        int code = Cluster.run(Cluster.java(cp, "org.apache.spark.deploy.SparkSubmit", submit.toArray(String[]::new)),
+        // spark-class puts HADOOP_CONF_DIR on the submitting JVM's class path; java -cp ... SparkSubmit must do the same
+        String driverCp = confDir + File.pathSeparator + cp;
+        int code = Cluster.run(Cluster.java(driverCp, "org.apache.spark.deploy.SparkSubmit", submit.toArray(String[]::new)),
                 env, log, Duration.ofMinutes(6));
         assertEquals(0, code, Cluster.tail(log));
         assertTrue(Cluster.logContains(log, "Spark yarn", 1), Cluster.tail(log));
