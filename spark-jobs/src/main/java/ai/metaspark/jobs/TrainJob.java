@@ -12,6 +12,7 @@ import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
 import ai.metaspark.train.MetaTrainer;
+import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
 import ai.metaspark.train.TrainState;
 
@@ -58,7 +59,8 @@ public final class TrainJob {
     }
 
     private EvalResult trainAndTest(Experiment e, RunFolder run, TaskRunner runner, TrainState resumed) throws IOException {
-        MetaTrainer trainer = new MetaTrainer(e, runner, run, console);
+        RunLog log = runner instanceof SparkTaskRunner spark ? spark.withStageMetrics(run) : run;
+        MetaTrainer trainer = new MetaTrainer(e, runner, log, console);
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
                 config.get(Keys.ALGORITHM), config.get(Keys.TASK), config.getInt(Keys.META_STEPS),

@@ -5,6 +5,7 @@ import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.MetaGradientAccumulator;
+import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -56,6 +57,13 @@ public final class SparkTaskRunner implements TaskRunner {
             sc.stop();
             throw e;
         }
+    }
+
+    /** {@code log} with a line of Spark stage and task times after each training metrics line. */
+    public RunLog withStageMetrics(RunLog log) {
+        StageMetrics m = new StageMetrics(log);
+        sc.sc().addSparkListener(m);
+        return m;
     }
 
     public String master() {

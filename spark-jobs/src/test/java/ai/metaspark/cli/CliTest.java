@@ -52,6 +52,9 @@ class CliTest {
         assertTrue(config.contains("algorithm: metasgd") && config.contains("outer_optimizer: adam"), config);
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertTrue(metrics.stream().anyMatch(l -> l.contains("\"val_loss\"")), "validation lines");
+        JsonNode stage = JSON.readTree(metrics.stream().filter(l -> l.contains("\"kind\":\"stage\"")).findFirst().orElseThrow());
+        assertTrue(stage.get("stages").asInt() >= 10 && stage.get("tasks").asInt() >= stage.get("stages").asInt(),
+                "Spark listener line: " + stage);
         assertEquals(30, JSON.readTree(metrics.get(metrics.size() - 1)).get("step").asInt());
         JsonNode eval = JSON.readTree(run.resolve("eval.json").toFile());
         assertEquals("mse", eval.get("metric").asText());
