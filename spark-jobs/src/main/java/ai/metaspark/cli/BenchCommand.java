@@ -2,6 +2,7 @@ package ai.metaspark.cli;
 
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.RunConfig;
+import ai.metaspark.jobs.Conv4Bench;
 import ai.metaspark.jobs.SinusoidBench;
 import ai.metaspark.jobs.SparkBench;
 import picocli.CommandLine.Command;
@@ -11,13 +12,14 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code metaspark bench sinusoid}: speed tables. */
+/** {@code metaspark bench sinusoid|conv4|spark}: speed tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, printed as tables. sinusoid: meta-steps/s of every algorithm and backend, "
-                + "where the time goes, and memory per inner step. spark: one meta-step in-process vs through Spark "
-                + "(local[2], local-cluster with 1 and 2 executors).")
+                + "where the time goes, and memory per inner step. conv4: Conv-4 forward+backward images/s (oneDNN) "
+                + "per variant and episode batch size, against the sgemm peak; oneDNN threads come from OMP_NUM_THREADS. "
+                + "spark: one meta-step in-process vs through Spark (local[2], local-cluster with 1 and 2 executors).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WHAT", description = "sinusoid | spark")
+    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4 or spark")
     String what;
 
     @Option(names = "--steps", description = "meta-steps per timed round (default ${DEFAULT-VALUE})")
@@ -26,19 +28,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "timed rounds; the median is reported (default ${DEFAULT-VALUE})")
     int rounds = 5;
 
-    @Option(names = "--threads", description = "worker threads (0: one per core; default ${DEFAULT-VALUE})")
-    int threads = 0;
+    @Option(names = "--threads", description = "worker threads (sinusoid: 0 = one per core, the default; "
+            + "conv4: Java threads side by side, each with its own network, default 1)")
+    Integer threads;
 
     @Override
     public Integer call() {
-        if (steps < 1 || rounds < 1 || threads < 0) {
-            throw new ConfigException("--steps and --rounds must be >= 1 and --threads >= 0");
+        int t = threads != null ? threads : what.equals("conv4") ? 1 : 0;
+        if (steps < 1 || rounds < 1 || t < 0 || (what.equals("conv4") && t < 1)) {
+            throw new ConfigException("--steps and --rounds must be >= 1 and --threads >= 0 (conv4: >= 1)");
         }
         switch (what) {
-            case "sinusoid" -> new SinusoidBench(steps, rounds, threads, System.out).run();
+            case "sinusoid" -> new SinusoidBench(steps, rounds, t, System.out).run();
+            case "conv4" -> new Conv4Bench(rounds, t, System.out).run();
             case "spark" -> new SparkBench(Math.max(1, steps / 10), rounds, System.out).run(List.of(
                     new SparkBench.Workload("sinusoid MLP 40-40, MAML", RunConfig.defaults())));
-            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, spark)");
+            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, spark)");
         }
         return ExitCodes.OK;
     }

@@ -1,0 +1,200 @@
+package ai.metaspark.model.conv;
+
+/**
+ * Conv-4 with a linear head and softmax cross-entropy: the MAML classifier, and (through {@link #embed} and
+ * {@link #embedBackward}) the embedding network of Prototypical Networks.
+ *
+ * <p><b>Parameter layout</b> ({@link #numParams()} values): the conv parameters of {@link Conv4Spec} (offsets
+ * {@code 0 .. spec.numParams()}), then the head weights {@code W[embeddingSize, classes]} row-major (logit
+ * {@code j} of an embedding {@code e} is {@code sum_k e[k] W[k, j] + b[j]}), then the bias {@code b[classes]}.
+ * The loss is the mean over the batch of {@code -log softmax(logits)[label]}. The network runs in f32 (oneDNN); the
+ * head, the loss and the conversions at the boundary are in double.
+ *
+ * <p>Not thread-safe: one instance per thread; {@link #close()} frees the native memory.
+ */
+public final class Conv4Classifier implements AutoCloseable {
+    private final Conv4Spec spec;
+    private final int classes;
+    private final int emb;
+    private final Conv4Net net;
+
+    public Conv4Classifier(Conv4Spec spec, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        this.spec = spec;
+        this.classes = classes;
+        this.emb = spec.embeddingSize();
+        this.net = new Conv4Net(spec);
+    }
+
+    public Conv4Spec spec() {
+        return spec;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** Conv parameters + head weights + head bias. */
+    public int numParams() {
+        return headOffset() + emb * classes + classes;
+    }
+
+    /** Offset of the head weights {@code W[embeddingSize, classes]}; the bias follows them. */
+    public int headOffset() {
+        return spec.numParams();
+    }
+
+    /** {@link Conv4Spec#initialParams} for the conv part, Glorot-uniform head weights, zero head bias. */
+    public double[] initialParams(long seed) {
+        double[] p = new double[numParams()];
+        System.arraycopy(spec.initialParams(seed), 0, p, 0, spec.numParams());
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        double limit = Math.sqrt(6.0 / (emb + classes));
+        for (int i = headOffset(); i < headOffset() + emb * classes; i++) {
+            p[i] = limit * (2 * rng.nextDouble() - 1);
+        }
+        return p;
+    }
+
+    /** Mean cross-entropy of {@code params} on the {@code labels.length} images {@code x}. */
+    public double loss(double[] params, double[] x, int[] labels) {
+        double[] e = embedChecked(params, x, labels.length);
+        return crossEntropy(logits(params, e, labels.length), labels, null);
+    }
+
+    /** Writes the gradient of {@link #loss} into {@code grad} (length {@link #numParams()}) and returns the loss. */
+    public double gradient(double[] params, double[] x, int[] labels, double[] grad) {
+        Conv4Net.check("grad", grad.length, numParams());
+        int n = labels.length;
+        double[] e = embedChecked(params, x, n);
+        double[] z = logits(params, e, n);
+        double[] dz = new double[n * classes];
+        double loss = crossEntropy(z, labels, dz);
+        embedBackward(embeddingGradient(params, dz, n), grad);
+        headGradient(e, dz, n, grad);
+        return loss;
+    }
+
+    /** Logits, row-major {@code [n, classes]}. */
+    public double[] predict(double[] params, double[] x, int n) {
+        return logits(params, embedChecked(params, x, n), n);
+    }
+
+    /**
+     * Embeddings {@code [n, embeddingSize]} under the conv parameters: the first {@link Conv4Spec#numParams()}
+     * entries of {@code params} (a conv-only vector or a full classifier vector; the head is ignored).
+     */
+    public double[] embed(double[] params, double[] x, int n) {
+        if (params.length < spec.numParams()) {
+            throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
+        }
+        double[] conv = params.length == spec.numParams() ? params : java.util.Arrays.copyOf(params, spec.numParams());
+        return net.forward(conv, x, n);
+    }
+
+    /**
+     * Backward of the last {@link #embed} (or {@link #loss}/{@link #gradient}/{@link #predict}): writes the conv part
+     * of the gradient for the embedding gradient {@code dEmb} into {@code gradOut[0 .. spec.numParams())}; the rest
+     * of {@code gradOut} (a head, if it has one) is left as it is.
+     */
+    public void embedBackward(double[] dEmb, double[] gradOut) {
+        if (gradOut.length < spec.numParams()) {
+            throw new IllegalArgumentException("gradOut has length " + gradOut.length + ", expected at least " + spec.numParams());
+        }
+        double[] g = new double[spec.numParams()];
+        net.backward(dEmb, g, null);
+        System.arraycopy(g, 0, gradOut, 0, g.length);
+    }
+
+    private double[] embedChecked(double[] params, double[] x, int n) {
+        Conv4Net.check("params", params.length, numParams());
+        return embed(params, x, n);
+    }
+
+    private double[] logits(double[] p, double[] e, int n) {
+        int w = headOffset();
+        int bias = w + emb * classes;
+        double[] z = new double[n * classes];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < classes; j++) {
+                z[i * classes + j] = p[bias + j];
+            }
+            for (int k = 0; k < emb; k++) {
+                double ek = e[i * emb + k];
+                int row = w + k * classes;
+                for (int j = 0; j < classes; j++) {
+                    z[i * classes + j] += ek * p[row + j];
+                }
+            }
+        }
+        return z;
+    }
+
+    /** Mean cross-entropy; when {@code dz} is not null, also its gradient with respect to the logits. */
+    private double crossEntropy(double[] z, int[] labels, double[] dz) {
+        int n = labels.length;
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " at " + i + " is outside 0.." + (classes - 1));
+            }
+            int o = i * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, z[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(z[o + j] - max);
+            }
+            loss += Math.log(sum) + max - z[o + labels[i]];
+            if (dz != null) {
+                for (int j = 0; j < classes; j++) {
+                    dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j == labels[i] ? 1 : 0)) / n;
+                }
+            }
+        }
+        return loss / n;
+    }
+
+    private void headGradient(double[] e, double[] dz, int n, double[] grad) {
+        int w = headOffset();
+        int bias = w + emb * classes;
+        java.util.Arrays.fill(grad, w, numParams(), 0.0);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < emb; k++) {
+                double ek = e[i * emb + k];
+                int row = w + k * classes;
+                for (int j = 0; j < classes; j++) {
+                    grad[row + j] += ek * dz[i * classes + j];
+                }
+            }
+            for (int j = 0; j < classes; j++) {
+                grad[bias + j] += dz[i * classes + j];
+            }
+        }
+    }
+
+    private double[] embeddingGradient(double[] p, double[] dz, int n) {
+        int w = headOffset();
+        double[] de = new double[n * emb];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < emb; k++) {
+                double s = 0;
+                int row = w + k * classes;
+                for (int j = 0; j < classes; j++) {
+                    s += dz[i * classes + j] * p[row + j];
+                }
+                de[i * emb + k] = s;
+            }
+        }
+        return de;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

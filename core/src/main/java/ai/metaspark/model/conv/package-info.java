@@ -1,0 +1,16 @@
+/**
+ * Conv-4, the few-shot image network (4 blocks of 3x3 conv, batch norm, ReLU, with max-pool or stride 2), on oneDNN
+ * primitives through the JavaCPP presets ({@code org.bytedeco:dnnl}): about 7x DL4J's own layers on this CPU.
+ *
+ * <ul>
+ *   <li>{@link ai.metaspark.model.conv.Conv4Spec}: the shape, the two variants (POOL of Prototypical Networks,
+ *       STRIDED of MAML), the flat parameter layout, initialisation and FLOP counts.</li>
+ *   <li>{@link ai.metaspark.model.conv.Conv4Net}: images to embeddings and back (parameter and input gradients),
+ *       f32 inside, batch norm always on the current batch's statistics. One instance per thread.</li>
+ *   <li>{@link ai.metaspark.model.conv.Conv4Classifier}: the network plus a linear head and mean softmax
+ *       cross-entropy over a flat double vector; also the embedding path for Prototypical Networks.</li>
+ * </ul>
+ * The package-private classes build and replay the primitives ({@code Conv4Plan}, one per batch size) and own the
+ * native objects ({@code NativeScope}). The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
+ */
+package ai.metaspark.model.conv;

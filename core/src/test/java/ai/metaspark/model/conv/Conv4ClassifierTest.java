@@ -1,0 +1,122 @@
+package ai.metaspark.model.conv;
+
+import ai.metaspark.model.conv.Conv4Spec.Variant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static ai.metaspark.model.conv.Conv4NetTest.H;
+import static ai.metaspark.model.conv.Conv4NetTest.TOL;
+import static ai.metaspark.model.conv.Conv4NetTest.axpy;
+import static ai.metaspark.model.conv.Conv4NetTest.direction;
+import static ai.metaspark.model.conv.Conv4NetTest.dot;
+import static ai.metaspark.model.conv.Conv4NetTest.norm;
+import static ai.metaspark.model.conv.Conv4NetTest.random;
+import static ai.metaspark.model.conv.Conv4NetTest.relErr;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Conv-4 + linear head + softmax cross-entropy against the double reference, and a few SGD steps that learn. */
+class Conv4ClassifierTest {
+    private static final int CLASSES = 5;
+
+    private static double[] params(Conv4Classifier c, long seed) {
+        double[] p = c.initialParams(seed);
+        double[] conv = Conv4NetTest.randomParams(c.spec(), seed);
+        System.arraycopy(conv, 0, p, 0, conv.length);
+        return p;
+    }
+
+    private static double referenceLoss(Conv4Classifier c, double[] p, double[] x, int[] labels) {
+        double[] e = new Conv4Reference(c.spec()).embed(p, x, labels.length, null);
+        return Conv4Reference.crossEntropy(e, p, c.headOffset(), c.spec().embeddingSize(), c.classes(), labels);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void lossAndGradientMatchTheReference(Variant v) {
+        int n = 10;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = i % CLASSES;
+        double[] x = random(n * 784, 21);
+        try (Conv4Classifier c = new Conv4Classifier(new Conv4Spec(28, 1, 8, 4, v), CLASSES)) {
+            double[] p = params(c, 22);
+            double[] g = new double[c.numParams()];
+            double loss = c.gradient(p, x, labels, g);
+            assertEquals(referenceLoss(c, p, x, labels), loss, 1e-5 * loss);
+            assertEquals(loss, c.loss(p, x, labels), 1e-12);
+            for (int k = 0; k < 3; k++) {
+                double[] u = direction(p.length, 300 + k);
+                double fd = (referenceLoss(c, axpy(p, H, u), x, labels) - referenceLoss(c, axpy(p, -H, u), x, labels)) / (2 * H);
+                double err = relErr(dot(g, u), fd, norm(g));
+                assertTrue(err < TOL, v + " direction " + k + ": analytic " + dot(g, u) + " vs FD " + fd + " (rel " + err + ")");
+            }
+            double[] headOnly = new double[p.length];      // the head alone, exactly (no f32 in the head)
+            double[] dir = direction(p.length - c.headOffset(), 310);
+            System.arraycopy(dir, 0, headOnly, c.headOffset(), dir.length);
+            double fd = (referenceLoss(c, axpy(p, H, headOnly), x, labels) - referenceLoss(c, axpy(p, -H, headOnly), x, labels)) / (2 * H);
+            assertTrue(relErr(dot(g, headOnly), fd, norm(g)) < TOL, "head: " + dot(g, headOnly) + " vs FD " + fd);
+        }
+    }
+
+    @Test
+    void embeddingPathAndLayout() {
+        Conv4Spec spec = new Conv4Spec(28, 1, 8, 4, Variant.POOL);
+        try (Conv4Classifier c = new Conv4Classifier(spec, CLASSES)) {
+            assertEquals(spec.numParams() + 8 * CLASSES + CLASSES, c.numParams());
+            double[] p = params(c, 23);
+            double[] x = random(4 * 784, 24);
+            double[] eFull = c.embed(p, x, 4);
+            double[] eConv = c.embed(Arrays.copyOf(p, spec.numParams()), x, 4);
+            assertArrayEquals(eConv, eFull);
+            double[] logits = c.predict(p, x, 4);
+            assertEquals(4 * CLASSES, logits.length);
+            double bias = p[c.headOffset() + 8 * CLASSES + 2];
+            double z = bias;
+            for (int k = 0; k < 8; k++) z += eFull[8 + k] * p[c.headOffset() + k * CLASSES + 2];  // image 1, class 2
+            assertEquals(z, logits[CLASSES + 2], 1e-12);
+            double[] grad = new double[c.numParams()];
+            Arrays.fill(grad, 7.0);
+            c.embed(p, x, 4);
+            c.embedBackward(random(eFull.length, 25), grad);
+            assertEquals(7.0, grad[c.headOffset()]);                 // the head part is left alone
+            assertTrue(norm(Arrays.copyOf(grad, spec.numParams())) > 0);
+            assertThrows(IllegalArgumentException.class, () -> c.loss(p, x, new int[]{0, 1, 2, CLASSES}));
+        }
+    }
+
+    /** Two classes (bright left half vs bright right half, plus noise): plain SGD must drive the loss down. */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void sgdLearnsASeparableProblem(Variant v) {
+        int n = 8;
+        SplittableRandom rng = new SplittableRandom(26);
+        double[] x = new double[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+            for (int r = 0; r < 28; r++) {
+                for (int q = 0; q < 28; q++) {
+                    boolean bright = (q < 14) == (labels[i] == 0);
+                    x[i * 784 + r * 28 + q] = (bright ? 1.0 : 0.0) + 0.3 * rng.nextDouble();
+                }
+            }
+        }
+        try (Conv4Classifier c = new Conv4Classifier(new Conv4Spec(28, 1, 8, 4, v), 2)) {
+            double[] p = c.initialParams(27);
+            double[] g = new double[p.length];
+            double first = c.gradient(p, x, labels, g);
+            double last = first;
+            for (int step = 0; step < 20; step++) {
+                for (int i = 0; i < p.length; i++) p[i] -= 0.1 * g[i];
+                last = c.gradient(p, x, labels, g);
+            }
+            assertTrue(last < 0.3 * first, v + ": loss went from " + first + " to " + last);
+        }
+    }
+}
