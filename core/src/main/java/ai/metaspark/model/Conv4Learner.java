@@ -10,9 +10,13 @@ import ai.metaspark.task.Batch;
  * <p><b>Hessian-vector products</b> are a central difference of two gradients,
  * {@code H v ~ (g(theta + e v) - g(theta - e v)) / (2 e)}, with {@code e = HVP_STEP * (1 + |theta|) / |v|} (L2 norms),
  * so the perturbation {@code e v} has norm {@code HVP_STEP (1 + |theta|)}: about 1e-3 of the parameters' own norm.
- * The truncation error is O(e^2) (third derivatives); the f32 rounding of the network (relative 6e-8 per value) is
- * divided by 2e, so a much smaller step would drown in rounding, a much larger one in curvature change. 1e-3 is where
- * the two are balanced for Conv-4 on Omniglot (the symmetry test {@code u.Hv = v.Hu} holds to about 1%).
+ * The truncation error is O(e^2): along head directions (smooth in the head) the head block matches the exact
+ * softmax-regression Hessian to 3e-5 relative at 1e-3 (1e-1: 0.26, 1e-2: 3e-3; {@code ConvAlgorithmsTest}). A much
+ * smaller step would let the f32 rounding of the network (divided by 2e) dominate. Along body directions the product
+ * is only approximate: ReLU and max-pool kinks crossed inside {@code [theta - e v, theta + e v]} and the f32 network
+ * make it noisy (on random Gaussian directions {@code u.Hv} and {@code v.Hu} agree only within a factor of a few, at
+ * every step from 1e-1 to 1e-5), where autodiff frameworks return the kink-free Hessian. Second-order MAML on Conv-4
+ * uses it as is; first-order MAML and ANIL (exact head Hessian) do not need it.
  *
  * <p>One instance per thread; {@link #close()} frees the native memory.
  */
@@ -22,8 +26,16 @@ public final class Conv4Learner implements Learner, AutoCloseable {
     private final Conv4Model spec;
     private final Conv4Classifier net;
 
+    private final double hvpStep;
+
     public Conv4Learner(Conv4Model spec) {
+        this(spec, HVP_STEP);
+    }
+
+    /** A learner whose Hessian-vector products use the relative step {@code hvpStep} (tests compare steps). */
+    public Conv4Learner(Conv4Model spec, double hvpStep) {
         this.spec = spec;
+        this.hvpStep = hvpStep;
         this.net = new Conv4Classifier(spec.conv(), spec.classes());
     }
 
@@ -54,7 +66,7 @@ public final class Conv4Learner implements Learner, AutoCloseable {
             java.util.Arrays.fill(out, 0.0);
             return;
         }
-        double e = HVP_STEP * (1 + norm(params)) / vn;
+        double e = hvpStep * (1 + norm(params)) / vn;
         int[] labels = labels(data);
         double[] shifted = new double[params.length];
         double[] minus = new double[params.length];
