@@ -31,7 +31,7 @@ public final class Maml extends UniformInnerSgd {
             learner.gradient(path[j], task.support(), g);
             path[j + 1] = inner.step(path[j], g);
         }
-        double pre = learner.loss(theta, task.query());
+        double[] pre = learner.lossAndAccuracy(theta, task.query());
         double[] v = new double[theta.length];
         double post = learner.gradient(path[innerSteps], task.query(), v);
         if (!firstOrder) {
@@ -42,6 +42,6 @@ public final class Maml extends UniformInnerSgd {
                 }
             }
         }
-        return new TaskOutcome(v, pre, post);
+        return new TaskOutcome(v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
     }
 }

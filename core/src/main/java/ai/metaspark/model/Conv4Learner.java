@@ -82,6 +82,26 @@ public final class Conv4Learner implements Learner, AutoCloseable {
         return net.predict(params, data.x(), data.n());
     }
 
+    /** One forward pass: the mean cross-entropy and the accuracy of the logits. */
+    @Override
+    public double[] lossAndAccuracy(double[] params, Batch data) {
+        double[] z = predict(params, data);
+        int[] labels = labels(data);
+        int c = data.outDim();
+        double loss = 0;
+        int hits = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int o = i * c;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) max = Math.max(max, z[o + j]);
+            double sum = 0;
+            for (int j = 0; j < c; j++) sum += Math.exp(z[o + j] - max);
+            loss += Math.log(sum) + max - z[o + labels[i]];
+            if (Learners.argmax(z, o, c) == labels[i]) hits++;
+        }
+        return new double[] {loss / labels.length, (double) hits / labels.length};
+    }
+
     /** The label of each row: the index of its one-hot target. */
     public static int[] labels(Batch data) {
         int c = data.outDim();

@@ -88,4 +88,33 @@ class OmniglotTrainingTest {
             assertTrue(lines.stream().noneMatch(l -> l.containsKey("val_loss")));
         }
     }
+
+    @Test
+    void everyAlgorithmTrainsConv4AndReportsAccuracy() {
+        for (String algo : List.of("maml", "fomaml", "reptile", "metasgd", "pretrain", "anil")) {
+            List<Map<String, Object>> lines = new ArrayList<>();
+            RunLog log = new RunLog() {
+                @Override
+                public void metrics(Map<String, Object> line) {
+                    lines.add(line);
+                }
+
+                @Override
+                public void checkpoint(TrainState state) {
+                }
+            };
+            RunConfig c = config("algorithm=" + algo, "model=conv4-strided", "meta_steps=3", "meta_batch=2", "log_every=1",
+                    "inner_lr=0.1", "inner_steps=2", "eval_inner_steps=2", "eval_steps=3");
+            EvalResult r = trainAndTest(c, 4, log);
+            assertEquals("accuracy", r.metric(), algo);
+            assertEquals(4, r.perStep().length, algo);
+            for (double a : r.perStep()) assertTrue(a >= 0 && a <= 1, algo + ": " + r.summary());
+            for (Map<String, Object> l : lines) {
+                double pre = (Double) l.get("acc_pre");
+                double post = (Double) l.get("acc_post");
+                assertTrue(pre >= 0 && pre <= 1 && post >= 0 && post <= 1, algo + ": " + l);
+            }
+            assertTrue(lines.stream().anyMatch(l -> (Double) l.get("acc_post") > 0), algo + ": " + lines);
+        }
+    }
 }
