@@ -19,8 +19,10 @@ public final class Algorithms {
         double lr = c.getDouble(Keys.INNER_LR);
         String name = c.get(Keys.ALGORITHM);
         switch (name) {
-            case "maml": return new Maml(k, lr, false);
-            case "fomaml": return new Maml(k, lr, true);
+            case "maml":
+            case "fomaml":
+                return new Maml(k, lr, name.equals("fomaml"), c.get(Keys.MSL).equals("true"), c.getInt(Keys.MSL_ANNEAL_STEPS),
+                        c.getInt(Keys.FIRST_ORDER_STEPS));
             case "reptile": return new Reptile(k, lr);
             case "metasgd": return new MetaSgd(k, lr);
             case "pretrain": return new Pretrain(k, lr);

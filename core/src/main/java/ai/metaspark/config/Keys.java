@@ -49,6 +49,13 @@ public final class Keys {
     public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task (classification: per class)");
     public static final ConfigKey<Integer> INNER_STEPS = positiveInt("inner_steps", 1, "inner-loop SGD steps per task");
     public static final ConfigKey<Double> INNER_LR = positiveDouble("inner_lr", 0.01, "inner-loop learning rate (Meta-SGD: its initial value)");
+    public static final ConfigKey<String> MSL = choice("msl", "false",
+            "MAML++ multi-step loss (maml, fomaml): the meta-objective weighs the query loss after every inner step, "
+                    + "annealed toward the last over msl_anneal_steps", "false", "true");
+    public static final ConfigKey<Integer> MSL_ANNEAL_STEPS = positiveInt("msl_anneal_steps", 10_000,
+            "meta-steps over which the multi-step-loss weights of the non-final inner steps fall from 1/k to 0.03/k");
+    public static final ConfigKey<Integer> FIRST_ORDER_STEPS = intKey("first_order_steps", 0, v -> v >= 0,
+            "an integer >= 0", "MAML++ derivative-order annealing (maml): first-order meta-gradients before this meta-step");
     public static final ConfigKey<List<Integer>> HIDDEN = add(new ConfigKey<>("hidden", ConfigKey.Type.INT_LIST, List.of(40, 40),
             l -> !l.isEmpty() && l.stream().allMatch(h -> h >= 1), "a non-empty list of layer widths >= 1", null,
             "hidden layer widths of the MLP"));
