@@ -54,11 +54,16 @@ public final class InnerSgd {
 
     /** Query loss after 0, 1, ..., steps inner steps on the support set. */
     public double[] curve(Learner learner, double[] theta, Batch support, Batch query, int steps) {
+        return curve(learner, theta, support, query, steps, false);
+    }
+
+    /** Query loss, or with {@code accuracy} query accuracy, after 0, 1, ..., steps inner steps on the support set. */
+    public double[] curve(Learner learner, double[] theta, Batch support, Batch query, int steps, boolean accuracy) {
         double[] losses = new double[steps + 1];
         double[] g = new double[theta.length];
         double[] current = theta;
         for (int j = 0; j <= steps; j++) {
-            losses[j] = learner.loss(current, query);
+            losses[j] = accuracy ? learner.accuracy(current, query) : learner.loss(current, query);
             if (j < steps) {
                 learner.gradient(current, support, g);
                 current = step(current, g);

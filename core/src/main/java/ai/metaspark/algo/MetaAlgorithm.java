@@ -1,5 +1,6 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.Task;
 
@@ -23,4 +24,18 @@ public interface MetaAlgorithm extends Serializable {
 
     /** How a test task is adapted: the inner loop used at meta-test time. */
     InnerSgd testTimeInner(double[] meta, int numParams);
+
+    /**
+     * Meta-test of one task: the query loss (or with {@code accuracy}, the query accuracy) after 0..curveSteps steps
+     * of {@link #testTimeInner}, and the wall time of adapting with {@code postStep} steps.
+     */
+    default TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+                                    boolean accuracy) {
+        double[] theta = networkParams(meta, numParams);
+        InnerSgd inner = testTimeInner(meta, numParams);
+        long t0 = System.nanoTime();
+        inner.adapt(learner, theta, task.support(), postStep);
+        double millis = (System.nanoTime() - t0) / 1e6;
+        return new TaskEvaluation(inner.curve(learner, theta, task.support(), task.query(), curveSteps, accuracy), millis);
+    }
 }

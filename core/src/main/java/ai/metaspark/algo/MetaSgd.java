@@ -40,7 +40,7 @@ public final class MetaSgd implements MetaAlgorithm {
             learner.gradient(path[j], task.support(), grads[j]);
             path[j + 1] = inner.step(path[j], grads[j]);
         }
-        double pre = learner.loss(theta, task.query());
+        double[] pre = learner.lossAndAccuracy(theta, task.query());
         double[] out = new double[2 * p];
         double[] v = new double[p];
         double post = learner.gradient(path[innerSteps], task.query(), v);
@@ -57,7 +57,7 @@ public final class MetaSgd implements MetaAlgorithm {
             }
         }
         System.arraycopy(v, 0, out, 0, p);
-        return new TaskOutcome(out, pre, post);
+        return new TaskOutcome(out, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class Pretrain extends UniformInnerSgd {
         double[] g = new double[theta.length];
         learner.gradient(theta, all, g);
         double[] tuned = InnerSgd.uniform(innerLr).adapt(learner, theta, task.support(), innerSteps);
-        return new TaskOutcome(g, learner.loss(theta, task.query()), learner.loss(tuned, task.query()));
+        double[] pre = learner.lossAndAccuracy(theta, task.query());
+        double[] post = learner.lossAndAccuracy(tuned, task.query());
+        return new TaskOutcome(g, pre[0], post[0], pre[1], post[1]);
     }
 }

@@ -22,6 +22,8 @@ public final class Reptile extends UniformInnerSgd {
         for (int k = 0; k < theta.length; k++) {
             direction[k] = theta[k] - adapted[k];
         }
-        return new TaskOutcome(direction, learner.loss(theta, task.query()), learner.loss(adapted, task.query()));
+        double[] pre = learner.lossAndAccuracy(theta, task.query());
+        double[] post = learner.lossAndAccuracy(adapted, task.query());
+        return new TaskOutcome(direction, pre[0], post[0], pre[1], post[1]);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  */
 public final class ConfigKey<T> {
     /** The value types a key can hold. */
-    public enum Type { INT, LONG, DOUBLE, CHOICE, INT_LIST }
+    public enum Type { INT, LONG, DOUBLE, CHOICE, INT_LIST, STRING }
 
     private final String name;
     private final Type type;
@@ -56,6 +56,7 @@ public final class ConfigKey<T> {
                 case LONG: return parseWhole(s);
                 case DOUBLE: return Double.parseDouble(s);
                 case CHOICE: return parseChoice(s);
+                case STRING: if (s == null) throw bad(raw, expected); return s;
                 default: return parseIntList(raw);
             }
         } catch (NumberFormatException | ArithmeticException e) {

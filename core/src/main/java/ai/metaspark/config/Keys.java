@@ -17,19 +17,45 @@ public final class Keys {
     private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
 
     public static final ConfigKey<String> ALGORITHM = choice("algorithm", "maml",
-            "meta-learning algorithm", "maml", "fomaml", "reptile", "metasgd", "pretrain");
-    public static final ConfigKey<String> TASK = choice("task", "sinusoid", "task family", "sinusoid");
+            "meta-learning algorithm (anil and protonet need a conv4 model)", "maml", "fomaml", "reptile", "metasgd", "pretrain",
+            "anil", "protonet");
+    public static final ConfigKey<String> TASK = choice("task", "sinusoid",
+            "task family: sinusoid regression (MSE) or N-way K-shot omniglot classification (cross-entropy, accuracy)",
+            "sinusoid", "omniglot");
+    public static final ConfigKey<String> DATA = add(new ConfigKey<>("data", ConfigKey.Type.STRING, "../shared/data/omniglot",
+            v -> !v.isBlank(), "a path", null,
+            "Omniglot folder (any Hadoop path: file:, hdfs:, s3a:); a relative path is resolved against $METASPARK_HOME "
+                    + "(bin/metaspark exports the project root), else the project root found above the working directory"));
+    public static final ConfigKey<String> PROTOCOL = choice("protocol", "vinyals",
+            "omniglot split protocol: vinyals (1200 train characters x 4 rotations) or maml (the MAML reference's split)",
+            "vinyals", "maml");
+    public static final ConfigKey<Integer> N_WAY = intKey("n_way", 5, v -> v >= 2, "an integer >= 2",
+            "classes per omniglot task (N)");
+    public static final ConfigKey<String> MODEL = choice("model", "auto",
+            "network: mlp (hidden, activation; MSE), conv4 (Conv-4 with max-pool, 64-d embedding), conv4-strided (MAML's "
+                    + "strided Conv-4), auto (mlp for sinusoid, conv4 for omniglot)",
+            "auto", "mlp", "conv4", "conv4-strided");
     public static final ConfigKey<Integer> META_STEPS = positiveInt("meta_steps", 70_000, "outer (meta) steps");
     public static final ConfigKey<Integer> META_BATCH = positiveInt("meta_batch", 25, "tasks per meta-step");
     public static final ConfigKey<Long> SEED = longKey("seed", 1L, "root seed; every random draw derives from (seed, step, task index)");
     public static final ConfigKey<Integer> EVAL_TASKS = positiveInt("eval_tasks", 600, "unseen test tasks in the final meta-test");
     public static final ConfigKey<Integer> EVAL_STEPS = intKey("eval_steps", 10, v -> v >= 0, "an integer >= 0",
-            "the meta-test records the query loss after 0..eval_steps inner steps");
-    public static final ConfigKey<Integer> EVAL_QUERY = positiveInt("eval_query", 100, "query points per meta-test task");
-    public static final ConfigKey<Integer> K_SHOT = positiveInt("k_shot", 10, "support examples per task (K)");
-    public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task");
+            "the meta-test records the query loss (classification: accuracy) after 0..eval_steps inner steps");
+    public static final ConfigKey<Integer> EVAL_INNER_STEPS = intKey("eval_inner_steps", 0, v -> v >= 0, "an integer >= 0",
+            "inner steps whose result is the meta-test's mean (0: inner_steps); MAML's Omniglot test uses 10");
+    public static final ConfigKey<Integer> EVAL_QUERY = positiveInt("eval_query", 100,
+            "query points per meta-test task (classification: per class, so K + eval_query <= 20 for omniglot)");
+    public static final ConfigKey<Integer> K_SHOT = positiveInt("k_shot", 10, "support examples per task (K; classification: per class)");
+    public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task (classification: per class)");
     public static final ConfigKey<Integer> INNER_STEPS = positiveInt("inner_steps", 1, "inner-loop SGD steps per task");
     public static final ConfigKey<Double> INNER_LR = positiveDouble("inner_lr", 0.01, "inner-loop learning rate (Meta-SGD: its initial value)");
+    public static final ConfigKey<String> MSL = choice("msl", "false",
+            "MAML++ multi-step loss (maml, fomaml): the meta-objective weighs the query loss after every inner step, "
+                    + "annealed toward the last over msl_anneal_steps", "false", "true");
+    public static final ConfigKey<Integer> MSL_ANNEAL_STEPS = positiveInt("msl_anneal_steps", 10_000,
+            "meta-steps over which the multi-step-loss weights of the non-final inner steps fall from 1/k to 0.03/k");
+    public static final ConfigKey<Integer> FIRST_ORDER_STEPS = intKey("first_order_steps", 0, v -> v >= 0,
+            "an integer >= 0", "MAML++ derivative-order annealing (maml): first-order meta-gradients before this meta-step");
     public static final ConfigKey<List<Integer>> HIDDEN = add(new ConfigKey<>("hidden", ConfigKey.Type.INT_LIST, List.of(40, 40),
             l -> !l.isEmpty() && l.stream().allMatch(h -> h >= 1), "a non-empty list of layer widths >= 1", null,
             "hidden layer widths of the MLP"));

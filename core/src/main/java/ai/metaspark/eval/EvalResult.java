@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A meta-test result, as written to eval.json.
  *
- * @param metric       what the values measure ("mse")
+ * @param metric       what the values measure ("mse", or "accuracy" for classification)
  * @param mean         mean post-adaptation value over the tasks
  * @param ci95         half-width of the 95% confidence interval of the mean (1.96 standard errors)
  * @param tasks        number of tasks

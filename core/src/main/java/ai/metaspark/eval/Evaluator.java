@@ -1,6 +1,5 @@
 package ai.metaspark.eval;
 
-import ai.metaspark.algo.InnerSgd;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.Task;
 import ai.metaspark.train.Experiment;
@@ -9,21 +8,16 @@ import java.util.List;
 
 /**
  * Meta-test: adapts to each held-out task as at test time and summarizes over tasks: mean and 95% confidence interval
- * of the post-adaptation loss, the mean loss after each inner step, and the mean adaptation time.
+ * of the post-adaptation loss (classification: accuracy), the mean loss after each inner step, and the mean adaptation time.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Adapts to one task and records its curve and adaptation time. */
+    /** Adapts to one task as the algorithm does at meta-test time and records its curve and adaptation time. */
     public static TaskEvaluation evaluate(Experiment e, Learner learner, double[] meta, Task task) {
-        int p = e.model().numParams();
-        double[] theta = e.algorithm().networkParams(meta, p);
-        InnerSgd inner = e.algorithm().testTimeInner(meta, p);
-        long t0 = System.nanoTime();
-        inner.adapt(learner, theta, task.support(), e.postStep());
-        double millis = (System.nanoTime() - t0) / 1e6;
-        return new TaskEvaluation(inner.curve(learner, theta, task.support(), task.query(), e.curveSteps()), millis);
+        return e.algorithm().evaluate(learner, meta, e.model().numParams(), task, e.postStep(), e.curveSteps(),
+                e.classification());
     }
 
     /** Summary over tasks, with the post-adaptation value taken after {@code postStep} inner steps. */

@@ -6,6 +6,7 @@ import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.train.TrainState;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -207,10 +208,13 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
         }
     }
 
-    /** Writes the final results: meta-params.bin, model.zip (DL4J) and eval.json, each atomically. */
-    public void writeResults(ModelSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
+    /**
+     * Writes the final results, each atomically: meta-params.bin, eval.json and, for networks DL4J can hold (the MLP),
+     * model.zip. Conv-4 runs have no model.zip; meta-params.bin holds their full vector.
+     */
+    public void writeResults(NetworkSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
         writeMeta(meta);
-        writeModel(model, java.util.Arrays.copyOf(meta, model.numParams()));
+        if (model instanceof ModelSpec mlp && model.exportable()) writeModel(mlp, java.util.Arrays.copyOf(meta, model.numParams()));
         writeEval(EVAL, eval, extra);
     }
 

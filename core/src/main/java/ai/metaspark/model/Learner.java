@@ -7,7 +7,7 @@ import ai.metaspark.task.Batch;
  * mean over the batch. Instances keep scratch buffers: one per thread, never shared.
  */
 public interface Learner {
-    ModelSpec spec();
+    NetworkSpec spec();
 
     /** Mean loss of {@code params} on {@code data}. */
     double loss(double[] params, Batch data);
@@ -20,4 +20,19 @@ public interface Learner {
 
     /** Network outputs, row-major {@code [n, outputs]}. */
     double[] predict(double[] params, Batch data);
+
+    /** {@code {loss, accuracy}} of {@code params} on {@code data}; the accuracy is 0 for regression networks. */
+    default double[] lossAndAccuracy(double[] params, Batch data) {
+        return new double[] {loss(params, data), spec().classifier() ? accuracy(params, data) : 0};
+    }
+
+    /** {@link #accuracy} for classifiers, 0 for regression networks. */
+    default double accuracyOrZero(double[] params, Batch data) {
+        return spec().classifier() ? accuracy(params, data) : 0;
+    }
+
+    /** Fraction of rows whose largest output is at the target's largest entry (classification; one-hot targets). */
+    default double accuracy(double[] params, Batch data) {
+        return Learners.accuracy(predict(params, data), data);
+    }
 }

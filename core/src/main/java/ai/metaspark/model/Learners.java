@@ -7,6 +7,25 @@ public final class Learners {
     private Learners() {
     }
 
+    /** Fraction of rows of {@code outputs [n, outDim]} whose argmax equals the argmax of the target row. */
+    public static double accuracy(double[] outputs, ai.metaspark.task.Batch data) {
+        int c = data.outDim();
+        int hits = 0;
+        for (int i = 0; i < data.n(); i++) {
+            if (argmax(outputs, i * c, c) == argmax(data.y(), i * c, c)) hits++;
+        }
+        return (double) hits / data.n();
+    }
+
+    /** The first index of the largest of {@code a[from .. from+len)}, relative to {@code from}. */
+    public static int argmax(double[] a, int from, int len) {
+        int best = 0;
+        for (int j = 1; j < len; j++) {
+            if (a[from + j] > a[from + best]) best = j;
+        }
+        return best;
+    }
+
     /** A factory of per-thread learners. */
     public static Supplier<Learner> factory(ModelSpec spec, String backend) {
         switch (backend) {

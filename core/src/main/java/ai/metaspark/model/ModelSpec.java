@@ -1,15 +1,15 @@
 package ai.metaspark.model;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A fully connected network {@code inputs -> hidden... -> outputs} with an identity output and mean-squared-error loss.
  * Its flat parameter vector has DL4J's layout: per layer the weights {@code W[nIn, nOut]} in column-major ('f') order,
  * then the bias {@code b[nOut]}. So a flat vector moves between the backends and a DL4J network unchanged.
  */
-public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activation activation) implements Serializable {
+public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activation activation) implements NetworkSpec {
     public ModelSpec {
         hidden = List.copyOf(hidden);
     }
@@ -25,6 +25,7 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
         return s;
     }
 
+    @Override
     public int numParams() {
         int[] s = sizes();
         int p = 0;
@@ -34,7 +35,29 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
         return p;
     }
 
+    /** The last layer's weights and bias. */
+    @Override
+    public int headOffset() {
+        return numParams() - (hidden.get(hidden.size() - 1) + 1) * outputs;
+    }
+
+    @Override
+    public boolean classifier() {
+        return false;
+    }
+
+    @Override
+    public boolean exportable() {
+        return true;
+    }
+
+    @Override
+    public Supplier<Learner> learners(String backend) {
+        return Learners.factory(this, backend);
+    }
+
     /** Glorot-uniform weights and zero biases, drawn from {@code seed}. */
+    @Override
     public double[] initialParams(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int[] s = sizes();

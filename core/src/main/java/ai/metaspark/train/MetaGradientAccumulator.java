@@ -5,7 +5,7 @@ import ai.metaspark.algo.TaskOutcome;
 import java.io.Serializable;
 
 /**
- * Sums task outcomes of a meta-step: meta-gradients and losses. {@code add} folds in one task, {@code merge} another
+ * Sums task outcomes of a meta-step: meta-gradients, losses and accuracies. {@code add} folds in one task, {@code merge} another
  * accumulator; both are exact and order-independent (see {@link ExactSum}), so a local fold, a thread pool and Spark's
  * {@code treeAggregate} give the same bits.
  */
@@ -13,8 +13,10 @@ public final class MetaGradientAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int PRE = 0;
     private static final int POST = 1;
+    private static final int ACC_PRE = 2;
+    private static final int ACC_POST = 3;
     private final ExactSum gradient;
-    private final ExactSum losses = new ExactSum(2);
+    private final ExactSum losses = new ExactSum(4);
     private long count;
 
     public MetaGradientAccumulator(int size) {
@@ -25,6 +27,8 @@ public final class MetaGradientAccumulator implements Serializable {
         gradient.add(outcome.metaGradient());
         losses.add(PRE, outcome.preLoss());
         losses.add(POST, outcome.postLoss());
+        losses.add(ACC_PRE, outcome.preAccuracy());
+        losses.add(ACC_POST, outcome.postAccuracy());
         count++;
         return this;
     }
@@ -53,5 +57,15 @@ public final class MetaGradientAccumulator implements Serializable {
     /** Mean query loss after adaptation. */
     public double meanPostLoss() {
         return losses.get(POST) / count;
+    }
+
+    /** Mean query accuracy before adaptation (classification; 0 for regression). */
+    public double meanPreAccuracy() {
+        return losses.get(ACC_PRE) / count;
+    }
+
+    /** Mean query accuracy after adaptation (classification; 0 for regression). */
+    public double meanPostAccuracy() {
+        return losses.get(ACC_POST) / count;
     }
 }

@@ -44,16 +44,16 @@ public final class MetaTrainer {
         OuterOptimizer optimizer = OuterOptimizer.fromConfig(c, meta.length);
         optimizer.restore(state.optimizerState());
         Progress progress = new Progress(console, state.step(), steps, batch);
-        Window window = new Window();
+        Window window = new Window(experiment.classification());
         TrainState current = state;
         for (int step = state.step(); step < steps; step++) {
             MetaGradientAccumulator acc = metaGradient(meta, step, batch);
             double norm = optimizer.step(meta, acc.meanGradient(), step);
-            window.add(acc.meanPreLoss(), acc.meanPostLoss(), norm);
+            window.add(acc, norm);
             current = new TrainState(step + 1, meta, null, current.bestMeta(), current.bestValidation(), current.badValidations());
             if (due(step, c.getInt(Keys.LOG_EVERY), steps)) {
                 log.metrics(window.line(step + 1, optimizer.learningRate(step), progress.stepsPerSecond(step + 1)));
-                window = new Window();
+                window = new Window(experiment.classification());
             }
             current = maybeValidate(current, step, meta);
             boolean stop = c.getInt(Keys.PATIENCE) > 0 && current.badValidations() >= c.getInt(Keys.PATIENCE);
@@ -77,21 +77,30 @@ public final class MetaTrainer {
     /** Meta-test of {@code meta} on {@code count} tasks of a held-out split. */
     public EvalResult evaluate(double[] meta, Split split, int count) {
         var results = runner.evaluate(meta, experiment.sampler().heldOut(split, count));
-        return Evaluator.summarize("mse", results, experiment.postStep());
+        return Evaluator.summarize(experiment.metric(), results, experiment.postStep());
     }
 
     private TrainState maybeValidate(TrainState s, int step, double[] meta) {
         int every = experiment.config().getInt(Keys.VAL_EVERY);
         if (every == 0 || (step + 1) % every != 0) return s;
         double val = evaluate(meta, Split.VALIDATION, experiment.config().getInt(Keys.VAL_TASKS)).mean();
-        boolean better = val < s.bestValidation();
+        double score = validationScore(experiment, val);
+        boolean better = score < s.bestValidation();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step + 1);
-        line.put("val_loss", val);
+        line.put(experiment.classification() ? "val_acc" : "val_loss", val);
         line.put("best", better);
         log.metrics(line);
-        return better ? new TrainState(s.step(), meta, null, meta.clone(), val, 0)
+        return better ? new TrainState(s.step(), meta, null, meta.clone(), score, 0)
                 : new TrainState(s.step(), meta, null, s.bestMeta(), s.bestValidation(), s.badValidations() + 1);
+    }
+
+    /**
+     * What early stopping minimizes: the validation loss, or for classification minus the validation accuracy
+     * (accuracy is higher-is-better). {@link TrainState#bestValidation()} holds this score.
+     */
+    static double validationScore(Experiment e, double value) {
+        return e.classification() ? -value : value;
     }
 
     /** A self-contained copy of the loop's state (the live meta-parameters copied, the optimizer state read out). */
@@ -114,14 +123,23 @@ public final class MetaTrainer {
 
     /** Averages over the steps between two metrics lines. */
     private static final class Window {
+        private final boolean accuracy;
         private double pre;
         private double post;
+        private double accPre;
+        private double accPost;
         private double norm;
         private int n;
 
-        void add(double preLoss, double postLoss, double gradNorm) {
-            pre += preLoss;
-            post += postLoss;
+        Window(boolean accuracy) {
+            this.accuracy = accuracy;
+        }
+
+        void add(MetaGradientAccumulator acc, double gradNorm) {
+            pre += acc.meanPreLoss();
+            post += acc.meanPostLoss();
+            accPre += acc.meanPreAccuracy();
+            accPost += acc.meanPostAccuracy();
             norm += gradNorm;
             n++;
         }
@@ -131,6 +149,10 @@ public final class MetaTrainer {
             m.put("step", step);
             m.put("loss_pre", pre / n);
             m.put("loss_post", post / n);
+            if (accuracy) {
+                m.put("acc_pre", accPre / n);
+                m.put("acc_post", accPost / n);
+            }
             m.put("grad_norm", norm / n);
             m.put("lr", lr);
             m.put("steps_per_s", stepsPerSecond);

@@ -8,7 +8,8 @@ package ai.metaspark.train;
  * @param meta            current meta-parameters
  * @param optimizerState  outer optimizer state
  * @param bestMeta        meta-parameters with the best validation loss so far (= meta when validation is off)
- * @param bestValidation  best validation loss so far (+infinity before the first validation)
+ * @param bestValidation  best validation score so far, lower is better: the loss, or minus the accuracy for
+ *                        classification (+infinity before the first validation)
  * @param badValidations  validations since the best one
  */
 public record TrainState(int step, double[] meta, double[] optimizerState, double[] bestMeta, double bestValidation,

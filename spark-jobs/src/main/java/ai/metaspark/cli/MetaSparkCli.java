@@ -1,6 +1,7 @@
 package ai.metaspark.cli;
 
 import ai.metaspark.config.ConfigException;
+import ai.metaspark.data.DataException;
 import ai.metaspark.train.DivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +34,7 @@ public final class MetaSparkCli implements Runnable {
     static int exitCode(Throwable e) {
         if (e instanceof ConfigException) return ExitCodes.BAD_CONFIG;
         if (e instanceof DivergedException) return ExitCodes.DIVERGED;
+        if (e instanceof DataException) return ExitCodes.DATA_MISSING;
         return ExitCodes.INFRASTRUCTURE;
     }
 

@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class SparkRuntime {
     public static final String DEFAULT_MASTER = "local[*]";
     private static final int CONNECT_TIMEOUT_MS = 10_000;
-    private static final String[] BLAS_ENV = {"OPENBLAS_CORETYPE", "OMP_NUM_THREADS"};
+    private static final String[] FORWARDED_ENV = {"OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "METASPARK_HOME"};
 
     private SparkRuntime() {
     }
@@ -31,9 +31,9 @@ public final class SparkRuntime {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.set("spark.kryo.registrationRequired", "true");
         conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + MetaSparkKryoRegistrator.class.getName());
-        for (String var : BLAS_ENV) {
+        for (String var : FORWARDED_ENV) {
             String v = System.getenv(var);
-            if (v != null) conf.setIfMissing("spark.executorEnv." + var, v); // executors compute like the driver
+            if (v != null) conf.setIfMissing("spark.executorEnv." + var, v); // executors compute (and resolve relative paths) like the driver
         }
         conf.setIfMissing("spark.executor.extraJavaOptions", executorJavaOptions());
         conf.setIfMissing("spark.ui.enabled", "false");

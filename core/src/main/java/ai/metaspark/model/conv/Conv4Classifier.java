@@ -48,11 +48,23 @@ public final class Conv4Classifier implements AutoCloseable {
 
     /** {@link Conv4Spec#initialParams} for the conv part, Glorot-uniform head weights, zero head bias. */
     public double[] initialParams(long seed) {
-        double[] p = new double[numParams()];
-        System.arraycopy(spec.initialParams(seed), 0, p, 0, spec.numParams());
+        return initialParams(spec, classes, seed);
+    }
+
+    /** Parameters of a classifier of {@code classes} on {@code spec}, without building one (no native memory). */
+    public static int numParams(Conv4Spec spec, int classes) {
+        return spec.numParams() + spec.embeddingSize() * classes + classes;
+    }
+
+    /** {@link #initialParams(long)} of a classifier of {@code classes} on {@code spec}, without building one. */
+    public static double[] initialParams(Conv4Spec spec, int classes, long seed) {
+        int emb = spec.embeddingSize();
+        int head = spec.numParams();
+        double[] p = new double[numParams(spec, classes)];
+        System.arraycopy(spec.initialParams(seed), 0, p, 0, head);
         java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         double limit = Math.sqrt(6.0 / (emb + classes));
-        for (int i = headOffset(); i < headOffset() + emb * classes; i++) {
+        for (int i = head; i < head + emb * classes; i++) {
             p[i] = limit * (2 * rng.nextDouble() - 1);
         }
         return p;

@@ -1,0 +1,47 @@
+package ai.metaspark.model;
+
+import ai.metaspark.model.conv.Conv4Classifier;
+import ai.metaspark.model.conv.Conv4Spec;
+
+import java.util.function.Supplier;
+
+/**
+ * Conv-4 with a linear head over {@code classes} outputs and softmax cross-entropy: the few-shot classifier of MAML,
+ * ANIL, Meta-SGD and Reptile, and (its conv part only) the embedding of Prototypical Networks. The flat layout is
+ * {@link Conv4Classifier}'s: conv parameters, then the head from {@link #headOffset()}.
+ *
+ * <p>No {@code model.zip}: the network is oneDNN code of ours, not a DL4J layer stack, and {@code meta-params.bin}
+ * always holds the full vector ({@link #exportable()} is false).
+ */
+public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
+    @Override
+    public int numParams() {
+        return Conv4Classifier.numParams(conv, classes);
+    }
+
+    @Override
+    public double[] initialParams(long seed) {
+        return Conv4Classifier.initialParams(conv, classes, seed);
+    }
+
+    @Override
+    public int headOffset() {
+        return conv.numParams();
+    }
+
+    @Override
+    public boolean classifier() {
+        return true;
+    }
+
+    @Override
+    public boolean exportable() {
+        return false;
+    }
+
+    /** Conv-4 has one backend (oneDNN); every backend name gets it. */
+    @Override
+    public Supplier<Learner> learners(String backend) {
+        return () -> new Conv4Learner(this);
+    }
+}

@@ -1,0 +1,29 @@
+package ai.metaspark.model;
+
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * A network over a flat parameter vector: how many parameters it has, how they start, and how to get per-thread
+ * {@link Learner}s for it. Implementations: {@link ModelSpec} (the MLP of the regression tasks, MSE) and
+ * {@link Conv4Model} (Conv-4 with a linear head, softmax cross-entropy).
+ */
+public interface NetworkSpec extends Serializable {
+    /** Length of the flat parameter vector. */
+    int numParams();
+
+    /** Initial parameters, deterministic in {@code seed}. */
+    double[] initialParams(long seed);
+
+    /** Offset of the output layer's parameters (the "head"); everything before it is the body. */
+    int headOffset();
+
+    /** Whether the loss is softmax cross-entropy on one-hot targets (so accuracy is meaningful). */
+    boolean classifier();
+
+    /** Whether {@code model.zip} (a DL4J network holding the parameters) can be exported. */
+    boolean exportable();
+
+    /** A factory of per-thread learners for {@code backend} (auto, fast or dl4j). */
+    Supplier<Learner> learners(String backend);
+}
