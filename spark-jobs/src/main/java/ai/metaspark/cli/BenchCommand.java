@@ -41,8 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
         switch (what) {
             case "sinusoid" -> new SinusoidBench(steps, rounds, t, System.out).run();
             case "conv4" -> new Conv4Bench(rounds, t, System.out).run();
-            case "spark" -> new SparkBench(Math.max(1, steps / 10), rounds, System.out).run(List.of(
-                    new SparkBench.Workload("sinusoid MLP 40-40, MAML", RunConfig.defaults())));
+            case "spark" -> new SparkBench(rounds, System.out).run(List.of(
+                    new SparkBench.Workload("sinusoid MLP 40-40, MAML", RunConfig.defaults(), Math.max(1, steps / 10)),
+                    new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", RunConfig.defaults().with("task=omniglot",
+                            "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15"), Math.max(1, steps / 400))));
             default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, spark)");
         }
         return ExitCodes.OK;

@@ -24,44 +24,44 @@ import java.util.function.Function;
  */
 public final class SparkBench {
     private static final int META_BATCH = 32;
-    private final int steps;
     private final int rounds;
     private final PrintStream out;
 
-    public SparkBench(int steps, int rounds, PrintStream out) {
-        this.steps = steps;
+    public SparkBench(int rounds, PrintStream out) {
         this.rounds = rounds;
         this.out = out;
     }
 
-    /** A named configuration to time. */
-    public record Workload(String name, RunConfig config) {
+    /** A named configuration to time, and its meta-steps per timed round. */
+    public record Workload(String name, RunConfig config, int steps) {
     }
 
     public void run(List<Workload> workloads) {
-        out.printf(Locale.ROOT, "ms per meta-step, meta-batch %d; median of %d rounds of %d steps after a warm-up round%n%n",
-                META_BATCH, rounds, steps);
+        out.printf(Locale.ROOT, "ms per meta-step, meta-batch %d; median of %d timed rounds after a warm-up round%n%n",
+                META_BATCH, rounds);
         out.println("| workload | runner | ms/step | vs in-process (2 threads) |");
         out.println("| --- | --- | --- | --- |");
         for (Workload w : workloads) {
             RunConfig c = w.config().with("meta_batch=" + META_BATCH);
-            double local1 = row(w, "in-process, 1 thread", -1, time(c, e -> new LocalTaskRunner(e, 1)));
-            double local2 = row(w, "in-process, 2 threads", local1 / 2, time(c, e -> new LocalTaskRunner(e, 2)));
-            double spark = row(w, "Spark local[2]", local2, timeSpark(c, "local[2]"));
-            double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, "local-cluster[1,1,1536]"));
-            double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, "local-cluster[2,1,1536]"));
+            int n = w.steps();
+            double local1 = row(w, "in-process, 1 thread", -1, time(c, n, e -> new LocalTaskRunner(e, 1)));
+            double local2 = row(w, "in-process, 2 threads", local1 / 2, time(c, n, e -> new LocalTaskRunner(e, 2)));
+            double spark = row(w, "Spark local[2]", local2, timeSpark(c, n, "local[2]"));
+            double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, n, "local-cluster[1,1,1536]"));
+            double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, n, "local-cluster[2,1,1536]"));
             out.printf(Locale.ROOT, "| %s | Spark overhead local[2] vs in-process: %+.1f%%; scaling 1 -> 2 executors: efficiency %.2f | | |%n",
                     w.name(), 100 * (spark / local2 - 1), one / (2 * two));
         }
     }
 
     private double row(Workload w, String runner, double reference, double ms) {
+        out.flush();
         out.printf(Locale.ROOT, "| %s | %s | %.2f | %s |%n", w.name(), runner, ms,
                 reference > 0 ? String.format(Locale.ROOT, "%.2fx", ms / reference) : "");
         return ms;
     }
 
-    private double timeSpark(RunConfig c, String master) {
+    private double timeSpark(RunConfig c, int steps, String master) {
         SparkConf conf = SparkRuntime.conf(master, "metaspark bench spark");
         if (master.startsWith("local-cluster")) {
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
@@ -70,14 +70,14 @@ public final class SparkBench {
         JavaSparkContext sc = SparkRuntime.start(conf);
         try {
             int partitions = master.startsWith("local-cluster[1") ? 1 : 2;
-            return time(c, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
+            return time(c, steps, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
         } finally {
             sc.stop();
         }
     }
 
     /** Median milliseconds per meta-step over the timed rounds. */
-    private double time(RunConfig c, Function<Experiment, TaskRunner> runners) {
+    private double time(RunConfig c, int steps, Function<Experiment, TaskRunner> runners) {
         Experiment e = Experiment.from(c);
         double[] meta = e.initialMeta();
         double[] ms = new double[rounds];
