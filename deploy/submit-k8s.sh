@@ -32,14 +32,7 @@ usage: METASPARK_K8S_MASTER=k8s://https://HOST:PORT METASPARK_IMAGE=IMAGE $MS_PR
 EOF
 }
 
-if [[ $# -eq 0 ]]; then
-  usage >&2
-  exit 2
-fi
-if [[ "$1" == -h || "$1" == --help ]]; then
-  usage
-  exit 0
-fi
+ms_handle_help "$@"
 [[ "${METASPARK_K8S_MASTER:-}" == k8s://* ]] ||
   ms_die 2 "set METASPARK_K8S_MASTER=k8s://https://HOST:PORT (the API server; kubectl cluster-info prints it)"
 [[ -n "${METASPARK_IMAGE:-}" ]] || ms_die 2 "set METASPARK_IMAGE to the image built from deploy/k8s/Dockerfile"

@@ -25,14 +25,7 @@ usage: METASPARK_MASTER=spark://HOST:7077 $MS_PROG [train|evaluate] ARGS...
 EOF
 }
 
-if [[ $# -eq 0 ]]; then
-  usage >&2
-  exit 2
-fi
-if [[ "$1" == -h || "$1" == --help ]]; then
-  usage
-  exit 0
-fi
+ms_handle_help "$@"
 [[ -n "${METASPARK_MASTER:-}" ]] || ms_die 2 "set METASPARK_MASTER=spark://HOST:PORT (the standalone Master's URL)"
 [[ "$METASPARK_MASTER" == spark://* ]] || ms_die 2 "METASPARK_MASTER must start with spark:// (got $METASPARK_MASTER)"
 mode=${METASPARK_DEPLOY_MODE:-client}

@@ -245,3 +245,16 @@ ms_submit() {
   fi
   exec "${cmd[@]}"
 }
+
+# ms_handle_help ARGS...: the calling script's usage (its own `usage` function) and exit 2 without arguments,
+# or exit 0 for -h / --help.
+ms_handle_help() {
+  if [[ $# -eq 0 ]]; then
+    usage >&2
+    exit 2
+  fi
+  if [[ "$1" == -h || "$1" == --help ]]; then
+    usage
+    exit 0
+  fi
+}
