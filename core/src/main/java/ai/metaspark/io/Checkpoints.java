@@ -43,7 +43,7 @@ public final class Checkpoints {
         meta.put("step", s.step());
         meta.put("state_crc32", crc(state));
         meta.put("config", config.asMap());
-        meta.put("provenance", Provenance.current());
+        meta.put("provenance", Provenance.current(config));
         Files.writeAtomically(fs, new Path(tmp, "checkpoint.json"), Json.pretty(meta));
         Path target = new Path(dir, name);
         fs.delete(target, true);

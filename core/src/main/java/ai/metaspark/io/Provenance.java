@@ -1,22 +1,81 @@
 package ai.metaspark.io;
 
+import ai.metaspark.config.Keys;
+import ai.metaspark.config.RunConfig;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
-/** Where a result came from: software versions and time. Saved with every checkpoint. */
+/**
+ * Where a result came from: software versions, the git commit of the build, the data's checksums and the time.
+ * Saved with every checkpoint.
+ */
 public final class Provenance {
+    private static final Map<String, Object> DATA_CRC = new ConcurrentHashMap<>();
+
     private Provenance() {
     }
 
-    public static Map<String, Object> current() {
+    public static Map<String, Object> current(RunConfig config) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("metaspark", version(Provenance.class, "dev"));
+        p.put("git_commit", gitCommit());
         p.put("dl4j", version(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class, "1.0.0-M2.1"));
         p.put("java", System.getProperty("java.version"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        if (!config.get(Keys.TASK).equals("sinusoid")) p.put("data", dataChecksums(ai.metaspark.train.Experiment.resolveData(config.get(Keys.DATA))));
         p.put("created", Instant.now().toString());
         return p;
+    }
+
+    /** The commit the classes were built from ({@code -dirty} with uncommitted changes), or "unknown". */
+    static String gitCommit() {
+        try (InputStream in = Provenance.class.getResourceAsStream("git.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            String id = p.getProperty("git.commit.id", "unknown");
+            return "true".equals(p.getProperty("git.dirty")) ? id + "-dirty" : id;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** CRC32 and size of every file directly in the data folder, computed once per JVM and file version. */
+    static Map<String, Object> dataChecksums(String location) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("location", location);
+        try {
+            FileSystem fs = Files.fileSystem(location);
+            for (FileStatus f : fs.listStatus(new Path(location))) {
+                if (!f.isFile()) continue;
+                String key = f.getPath() + "@" + f.getLen() + "@" + f.getModificationTime();
+                out.put(f.getPath().getName(), DATA_CRC.computeIfAbsent(key, k -> crc(fs, f)));
+            }
+        } catch (IOException | RuntimeException e) {
+            out.put("error", String.valueOf(e.getMessage()));
+        }
+        return out;
+    }
+
+    private static String crc(FileSystem fs, FileStatus f) {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = fs.open(f.getPath())) {
+            for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+        return String.format("crc32:%08x bytes:%d", crc.getValue(), f.getLen());
     }
 
     private static String version(Class<?> c, String fallback) {

@@ -36,6 +36,11 @@ public final class SparkRuntime {
             if (v != null) conf.setIfMissing("spark.executorEnv." + var, v); // executors compute (and resolve relative paths) like the driver
         }
         conf.setIfMissing("spark.executor.extraJavaOptions", executorJavaOptions());
+        if (conf.get("spark.master").startsWith("local")) { // embedded, local-cluster: stay on the loopback interface
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+        }
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return conf;

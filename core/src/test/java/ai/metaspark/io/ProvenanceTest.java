@@ -1,0 +1,29 @@
+package ai.metaspark.io;
+
+import ai.metaspark.config.RunConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A checkpoint's provenance names the build's commit and checksums the data it was trained on. */
+class ProvenanceTest {
+    @Test
+    void namesTheCommitAndChecksumsTheOmniglotZips() {
+        Map<String, Object> p = Provenance.current(RunConfig.defaults().with("task=omniglot"));
+        String commit = (String) p.get("git_commit");
+        assertTrue(commit.matches("[0-9a-f]{40}(-dirty)?") || commit.equals("unknown"), commit);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) p.get("data");
+        assertEquals("crc32:ff82c2cc bytes:8556666", data.get("images_background.zip"), data.toString());
+        assertEquals("crc32:a1dc2891 bytes:5838819", data.get("images_evaluation.zip"), data.toString());
+    }
+
+    @Test
+    void sinusoidsHaveNoDataToChecksum() {
+        assertFalse(Provenance.current(RunConfig.defaults()).containsKey("data"));
+    }
+}
