@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "spark" -> new SparkBench(rounds, System.out).run(List.of(
                     new SparkBench.Workload("sinusoid MLP 40-40, MAML", RunConfig.defaults(), Math.max(1, steps / 10)),
                     new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", RunConfig.defaults().with("task=omniglot",
-                            "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15"), Math.max(1, steps / 400))));
+                            "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15", "eval_query=15"), Math.max(1, steps / 400))));
             default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, spark)");
         }
         return ExitCodes.OK;

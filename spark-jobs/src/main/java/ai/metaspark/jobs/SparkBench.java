@@ -45,7 +45,7 @@ public final class SparkBench {
             RunConfig c = w.config().with("meta_batch=" + META_BATCH);
             int n = w.steps();
             double local1 = row(w, "in-process, 1 thread", -1, time(c, n, e -> new LocalTaskRunner(e, 1)));
-            double local2 = row(w, "in-process, 2 threads", local1 / 2, time(c, n, e -> new LocalTaskRunner(e, 2)));
+            double local2 = row(w, "in-process, 2 threads", -1, time(c, n, e -> new LocalTaskRunner(e, 2)));
             double spark = row(w, "Spark local[2]", local2, timeSpark(c, n, "local[2]"));
             double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, n, "local-cluster[1,1,1536]"));
             double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, n, "local-cluster[2,1,1536]"));
