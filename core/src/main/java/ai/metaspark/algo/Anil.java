@@ -55,11 +55,9 @@ public final class Anil implements MetaAlgorithm {
         double[][] path = new double[innerSteps + 1][];
         path[0] = Arrays.copyOfRange(meta, headOffset, meta.length);
         double[] dz = new double[ns * task.support().outDim()];
+        InnerSgd inner = InnerSgd.uniform(innerLr);
         for (int j = 0; j < innerSteps; j++) {
-            head.crossEntropy(head.logits(path[j], es, ns), ls, dz);
-            double[] g = head.gradient(es, dz, ns);
-            path[j + 1] = new double[g.length];
-            for (int k = 0; k < g.length; k++) path[j + 1][k] = path[j][k] - innerLr * g[k];
+            path[j + 1] = inner.step(path[j], supportGradient(head, path[j], es, ls, dz));
         }
         double[] z0 = head.logits(path[0], eq, nq);
         double pre = head.crossEntropy(z0, lq, null);
@@ -96,18 +94,24 @@ public final class Anil implements MetaAlgorithm {
         double[] curve = new double[curveSteps + 1];
         double[] dz = new double[ns * task.support().outDim()];
         double stepMillis = 0;
+        InnerSgd inner = InnerSgd.uniform(innerLr);
         for (int j = 0; j <= curveSteps; j++) {
             double[] z = head.logits(h, eq, nq);
             curve[j] = accuracy ? head.accuracy(z, lq) : head.crossEntropy(z, lq, null);
             if (j < curveSteps) {
                 long t1 = System.nanoTime();
-                head.crossEntropy(head.logits(h, es, ns), ls, dz);
-                double[] g = head.gradient(es, dz, ns);
-                for (int k = 0; k < g.length; k++) h[k] -= innerLr * g[k];
+                h = inner.step(h, supportGradient(head, h, es, ls, dz));
                 if (j < postStep) stepMillis += (System.nanoTime() - t1) / 1e6;
             }
         }
         return new TaskEvaluation(curve, embedMillis + stepMillis);
+    }
+
+    /** The gradient of the support loss with respect to the head {@code h}; {@code dz} is scratch for the logits. */
+    private static double[] supportGradient(SoftmaxHead head, double[] h, double[] es, int[] ls, double[] dz) {
+        int ns = ls.length;
+        head.crossEntropy(head.logits(h, es, ns), ls, dz);
+        return head.gradient(es, dz, ns);
     }
 
     /** Learning rate innerLr on the head, 0 on the body. */

@@ -59,55 +59,41 @@ public final class Maml extends UniformInnerSgd {
 
     @Override
     public TaskOutcome adapt(Learner learner, double[] theta, Task task) {
-        if (msl) return adaptMultiStep(learner, theta, task);
         boolean firstOrder = this.firstOrder || task.spec().step() < firstOrderSteps;
-        InnerSgd inner = InnerSgd.uniform(innerLr);
-        double[][] path = new double[innerSteps + 1][];
-        path[0] = theta;
+        double[] w = msl ? mslWeights(innerSteps, task.spec().step(), mslAnnealSteps) : null;
         double[] g = new double[theta.length];
-        for (int j = 0; j < innerSteps; j++) {
-            learner.gradient(path[j], task.support(), g);
-            path[j + 1] = inner.step(path[j], g);
-        }
+        double[][] path = innerPath(learner, theta, task, g);
         double[] pre = learner.lossAndAccuracy(theta, task.query());
         double[] v = new double[theta.length];
         double post = learner.gradient(path[innerSteps], task.query(), v);
-        if (!firstOrder) {
-            for (int j = innerSteps - 1; j >= 0; j--) {
-                learner.hessianVector(path[j], task.support(), v, g);
-                for (int k = 0; k < v.length; k++) {
-                    v[k] -= innerLr * g[k];
-                }
-            }
+        if (w != null) {
+            for (int k = 0; k < v.length; k++) v[k] *= w[innerSteps - 1];
         }
-        return new TaskOutcome(v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
-    }
-
-    private TaskOutcome adaptMultiStep(Learner learner, double[] theta, Task task) {
-        boolean firstOrder = this.firstOrder || task.spec().step() < firstOrderSteps;
-        double[] w = mslWeights(innerSteps, task.spec().step(), mslAnnealSteps);
-        InnerSgd inner = InnerSgd.uniform(innerLr);
-        double[][] path = new double[innerSteps + 1][];
-        path[0] = theta;
-        double[] g = new double[theta.length];
-        for (int j = 0; j < innerSteps; j++) {
-            learner.gradient(path[j], task.support(), g);
-            path[j + 1] = inner.step(path[j], g);
-        }
-        double[] pre = learner.lossAndAccuracy(theta, task.query());
-        double[] v = new double[theta.length];
-        double post = learner.gradient(path[innerSteps], task.query(), v);
-        for (int k = 0; k < v.length; k++) v[k] *= w[innerSteps - 1];
         for (int j = innerSteps - 1; j >= 0; j--) {
             if (!firstOrder) {
                 learner.hessianVector(path[j], task.support(), v, g);
                 for (int k = 0; k < v.length; k++) v[k] -= innerLr * g[k];
             }
-            if (j >= 1) {
+            if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
                 learner.gradient(path[j], task.query(), g);
                 for (int k = 0; k < v.length; k++) v[k] += w[j - 1] * g[k];
             }
         }
         return new TaskOutcome(v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
+    }
+
+    /**
+     * theta_0 = theta, ..., theta_k: the parameters before and after each inner step on the support set
+     * ({@code g} is scratch for the gradients).
+     */
+    private double[][] innerPath(Learner learner, double[] theta, Task task, double[] g) {
+        InnerSgd inner = InnerSgd.uniform(innerLr);
+        double[][] path = new double[innerSteps + 1][];
+        path[0] = theta;
+        for (int j = 0; j < innerSteps; j++) {
+            learner.gradient(path[j], task.support(), g);
+            path[j + 1] = inner.step(path[j], g);
+        }
+        return path;
     }
 }

@@ -65,16 +65,7 @@ class OmniglotTrainingTest {
     @Test
     void validationLogsAccuracyAndEarlyStoppingKeepsTheHighest() {
         List<Map<String, Object>> lines = new ArrayList<>();
-        RunLog log = new RunLog() {
-            @Override
-            public void metrics(Map<String, Object> line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void checkpoint(TrainState state) {
-            }
-        };
+        RunLog log = collecting(lines);
         RunConfig c = config("algorithm=protonet", "meta_steps=30", "meta_batch=1", "val_every=10", "val_tasks=10", "log_every=10");
         Experiment e = Experiment.from(c);
         try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
@@ -93,16 +84,7 @@ class OmniglotTrainingTest {
     void everyAlgorithmTrainsConv4AndReportsAccuracy() {
         for (String algo : List.of("maml", "fomaml", "reptile", "metasgd", "pretrain", "anil")) {
             List<Map<String, Object>> lines = new ArrayList<>();
-            RunLog log = new RunLog() {
-                @Override
-                public void metrics(Map<String, Object> line) {
-                    lines.add(line);
-                }
-
-                @Override
-                public void checkpoint(TrainState state) {
-                }
-            };
+            RunLog log = collecting(lines);
             RunConfig c = config("algorithm=" + algo, "model=conv4-strided", "meta_steps=3", "meta_batch=2", "log_every=1",
                     "inner_lr=0.1", "inner_steps=2", "eval_inner_steps=2", "eval_steps=3");
             EvalResult r = trainAndTest(c, 4, log);
@@ -116,5 +98,19 @@ class OmniglotTrainingTest {
             }
             assertTrue(lines.stream().anyMatch(l -> (Double) l.get("acc_post") > 0), algo + ": " + lines);
         }
+    }
+
+    /** A log that keeps the metrics lines in {@code lines} and drops checkpoints. */
+    private static RunLog collecting(List<Map<String, Object>> lines) {
+        return new RunLog() {
+            @Override
+            public void metrics(Map<String, Object> line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void checkpoint(TrainState state) {
+            }
+        };
     }
 }
