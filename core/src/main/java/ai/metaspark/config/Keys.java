@@ -87,13 +87,16 @@ public final class Keys {
             "worker threads for the meta-batch (0: one per core); results do not depend on it");
     public static final ConfigKey<Integer> PARTITIONS = intKey("partitions", 0, v -> v >= 0, "an integer >= 0",
             "Spark tasks per meta-step (0: the cluster's default parallelism); results do not depend on it");
+    public static final ConfigKey<Integer> STEPS_PER_JOB = intKey("steps_per_job", 0, v -> v >= 0, "an integer >= 0",
+            "meta-steps per Spark job (0: auto, about a second of work per job; 1: one job per step, no barrier mode); "
+                    + "results do not depend on it");
     public static final ConfigKey<Integer> LOG_EVERY = positiveInt("log_every", 100, "steps between lines of metrics.jsonl");
     public static final ConfigKey<Integer> CHECKPOINT_EVERY = intKey("checkpoint_every", 5000, v -> v >= 0,
             "an integer >= 0", "steps between checkpoints (0: only the final one)");
     public static final ConfigKey<Integer> KEEP_CHECKPOINTS = positiveInt("keep_checkpoints", 3, "checkpoints kept");
 
     /** Keys that change how a run is executed or logged but not its results: they may differ on resume. */
-    public static final Set<ConfigKey<?>> OPERATIONAL = Set.of(THREADS, PARTITIONS, LOG_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS);
+    public static final Set<ConfigKey<?>> OPERATIONAL = Set.of(THREADS, PARTITIONS, STEPS_PER_JOB, LOG_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS);
 
     private Keys() {
     }

@@ -3,6 +3,7 @@ package ai.metaspark.train;
 import ai.metaspark.algo.TaskOutcome;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 
 /**
  * Sums task outcomes of a meta-step: meta-gradients, losses and accuracies. {@code add} folds in one task, {@code merge} another
@@ -16,11 +17,32 @@ public final class MetaGradientAccumulator implements Serializable {
     private static final int ACC_PRE = 2;
     private static final int ACC_POST = 3;
     private final ExactSum gradient;
-    private final ExactSum losses = new ExactSum(4);
+    private final ExactSum losses;
     private long count;
 
     public MetaGradientAccumulator(int size) {
-        this.gradient = new ExactSum(size);
+        this(new ExactSum(size), new ExactSum(4), 0);
+    }
+
+    private MetaGradientAccumulator(ExactSum gradient, ExactSum losses, long count) {
+        this.gradient = gradient;
+        this.losses = losses;
+        this.count = count;
+    }
+
+    /** The exact state as bytes: what Spark barrier tasks exchange to all-reduce a meta-step. */
+    public byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(Long.BYTES + gradient.byteSize() + losses.byteSize());
+        b.putLong(count);
+        gradient.write(b);
+        losses.write(b);
+        return b.array();
+    }
+
+    public static MetaGradientAccumulator fromBytes(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long count = b.getLong();
+        return new MetaGradientAccumulator(ExactSum.read(b), ExactSum.read(b), count);
     }
 
     public MetaGradientAccumulator add(TaskOutcome outcome) {

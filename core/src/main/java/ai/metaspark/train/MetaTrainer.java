@@ -35,38 +35,52 @@ public final class MetaTrainer {
         return TrainState.start(meta, OuterOptimizer.fromConfig(experiment.config(), meta.length).state());
     }
 
-    /** Trains from {@code state} to the end (or an early stop) and returns the final state. */
+    /**
+     * Trains from {@code state} to the end (or an early stop) and returns the final state. Steps run in segments that
+     * end at every log, validation and checkpoint step (and are shorter when {@link Keys#STEPS_PER_JOB} says so);
+     * segmenting changes no bits.
+     */
     public TrainState train(TrainState state) {
         RunConfig c = experiment.config();
         int steps = c.getInt(Keys.META_STEPS);
-        int batch = c.getInt(Keys.META_BATCH);
-        double[] meta = state.meta().clone();
-        OuterOptimizer optimizer = OuterOptimizer.fromConfig(c, meta.length);
-        optimizer.restore(state.optimizerState());
-        Progress progress = new Progress(console, state.step(), steps, batch);
+        Progress progress = new Progress(console, state.step(), steps, c.getInt(Keys.META_BATCH));
+        SegmentLength length = new SegmentLength(c.getInt(Keys.STEPS_PER_JOB));
         Window window = new Window(experiment.classification());
         TrainState current = state;
-        for (int step = state.step(); step < steps; step++) {
-            MetaGradientAccumulator acc = metaGradient(meta, step, batch);
-            double norm = optimizer.step(meta, acc.meanGradient(), step);
-            window.add(acc, norm);
-            current = new TrainState(step + 1, meta, null, current.bestMeta(), current.bestValidation(), current.badValidations());
-            if (due(step, c.getInt(Keys.LOG_EVERY), steps)) {
-                log.metrics(window.line(step + 1, optimizer.learningRate(step), progress.stepsPerSecond(step + 1)));
+        while (current.step() < steps) {
+            int from = current.step();
+            int to = Math.min(nextBoundary(c, from), from + length.next());
+            long t0 = System.nanoTime();
+            Segment segment = runner.train(experiment, from, to, current.meta(), current.optimizerState());
+            length.observe(to - from, System.nanoTime() - t0);
+            for (StepRecord r : segment.steps()) window.add(r);
+            if (due(to - 1, c.getInt(Keys.LOG_EVERY), steps)) {
+                log.metrics(window.line(to, progress.stepsPerSecond(to)));
                 window = new Window(experiment.classification());
             }
-            current = maybeValidate(current, step, meta);
+            current = maybeValidate(new TrainState(to, segment.meta(), segment.optimizerState(), current.bestMeta(),
+                    current.bestValidation(), current.badValidations()), to - 1);
             boolean stop = c.getInt(Keys.PATIENCE) > 0 && current.badValidations() >= c.getInt(Keys.PATIENCE);
-            boolean end = stop || step + 1 == steps;
+            boolean end = stop || to == steps;
             int every = c.getInt(Keys.CHECKPOINT_EVERY);
-            if (end || (every > 0 && (step + 1) % every == 0)) log.checkpoint(snapshot(current, optimizer));
-            progress.maybePrint(step + 1, acc.meanPreLoss(), acc.meanPostLoss(), end);
+            if (end || (every > 0 && to % every == 0)) log.checkpoint(current);
+            StepRecord last = segment.steps().get(segment.steps().size() - 1);
+            progress.maybePrint(to, last.preLoss(), last.postLoss(), end);
             if (stop) {
-                console.printf("early stop at step %d: no validation improvement in %d validations%n", step + 1, current.badValidations());
+                console.printf("early stop at step %d: no validation improvement in %d validations%n", to, current.badValidations());
                 break;
             }
         }
-        return snapshot(current, optimizer);
+        return current;
+    }
+
+    /** The first step after {@code from} where training must stop to log, validate, checkpoint or end. */
+    private static int nextBoundary(RunConfig c, int from) {
+        int next = c.getInt(Keys.META_STEPS);
+        for (int every : new int[]{c.getInt(Keys.LOG_EVERY), c.getInt(Keys.VAL_EVERY), c.getInt(Keys.CHECKPOINT_EVERY)}) {
+            if (every > 0) next = Math.min(next, (from / every + 1) * every);
+        }
+        return next;
     }
 
     /** The parameters training ends with: the best validated ones when validation is on, else the last. */
@@ -80,7 +94,8 @@ public final class MetaTrainer {
         return Evaluator.summarize(experiment.metric(), results, experiment.postStep());
     }
 
-    private TrainState maybeValidate(TrainState s, int step, double[] meta) {
+    private TrainState maybeValidate(TrainState s, int step) {
+        double[] meta = s.meta();
         int every = experiment.config().getInt(Keys.VAL_EVERY);
         if (every == 0 || (step + 1) % every != 0) return s;
         double val = evaluate(meta, Split.VALIDATION, experiment.config().getInt(Keys.VAL_TASKS)).mean();
@@ -91,8 +106,8 @@ public final class MetaTrainer {
         line.put(experiment.classification() ? "val_acc" : "val_loss", val);
         line.put("best", better);
         log.metrics(line);
-        return better ? new TrainState(s.step(), meta, null, meta.clone(), score, 0)
-                : new TrainState(s.step(), meta, null, s.bestMeta(), s.bestValidation(), s.badValidations() + 1);
+        return better ? new TrainState(s.step(), meta, s.optimizerState(), meta.clone(), score, 0)
+                : new TrainState(s.step(), meta, s.optimizerState(), s.bestMeta(), s.bestValidation(), s.badValidations() + 1);
     }
 
     /**
@@ -103,22 +118,8 @@ public final class MetaTrainer {
         return e.classification() ? -value : value;
     }
 
-    /** A self-contained copy of the loop's state (the live meta-parameters copied, the optimizer state read out). */
-    private static TrainState snapshot(TrainState s, OuterOptimizer o) {
-        return new TrainState(s.step(), s.meta().clone(), o.state(), s.bestMeta(), s.bestValidation(), s.badValidations());
-    }
-
     private static boolean due(int step, int every, int steps) {
         return (step + 1) % every == 0 || step + 1 == steps;
-    }
-
-    private MetaGradientAccumulator metaGradient(double[] meta, int step, int batch) {
-        try {
-            return runner.metaGradient(meta, experiment.sampler().metaBatch(step, batch));
-        } catch (ArithmeticException e) {
-            throw new DivergedException("training diverged at step " + step + ": " + e.getMessage()
-                    + " (lower outer_lr or inner_lr, or set clip_norm)", e);
-        }
     }
 
     /** Averages over the steps between two metrics lines. */
@@ -129,22 +130,24 @@ public final class MetaTrainer {
         private double accPre;
         private double accPost;
         private double norm;
+        private double lr;
         private int n;
 
         Window(boolean accuracy) {
             this.accuracy = accuracy;
         }
 
-        void add(MetaGradientAccumulator acc, double gradNorm) {
-            pre += acc.meanPreLoss();
-            post += acc.meanPostLoss();
-            accPre += acc.meanPreAccuracy();
-            accPost += acc.meanPostAccuracy();
-            norm += gradNorm;
+        void add(StepRecord r) {
+            pre += r.preLoss();
+            post += r.postLoss();
+            accPre += r.preAccuracy();
+            accPost += r.postAccuracy();
+            norm += r.gradNorm();
+            lr = r.learningRate();
             n++;
         }
 
-        Map<String, Object> line(int step, double lr, double stepsPerSecond) {
+        Map<String, Object> line(int step, double stepsPerSecond) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("loss_pre", pre / n);

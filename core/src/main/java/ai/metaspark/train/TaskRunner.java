@@ -16,6 +16,15 @@ public interface TaskRunner extends AutoCloseable {
     /** Adaptation curves of held-out tasks, in the order of {@code specs}. */
     List<TaskEvaluation> evaluate(double[] meta, List<TaskSpec> specs);
 
+    /**
+     * Runs meta-steps {@code [from, to)} of {@code experiment} from {@code meta} and {@code optimizerState}. By default
+     * one {@link #metaGradient} call per step, the outer step taken here; a runner may run the whole segment elsewhere
+     * as long as the bits are the same.
+     */
+    default Segment train(Experiment experiment, int from, int to, double[] meta, double[] optimizerState) {
+        return OuterLoop.run(experiment, from, to, meta, optimizerState, this::metaGradient);
+    }
+
     @Override
     void close();
 }

@@ -4,24 +4,41 @@ import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.task.TaskSpec;
+import ai.metaspark.train.DivergedException;
+import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
+import ai.metaspark.train.Segment;
 import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Runs the tasks of a meta-step on Spark. Per step: the meta-parameters are broadcast (and destroyed after), the specs
  * are cut into {@code partitions} contiguous slices (many tasks per Spark task), each partition folds its tasks into
  * one {@link MetaGradientAccumulator} and {@code treeAggregate} merges them. The accumulator is exact, so the sum has
  * the same bits for any partition count, retry or executor placement, and equals {@link ai.metaspark.train.LocalTaskRunner}'s.
+ *
+ * <p>A segment of several steps runs as one barrier job instead ({@link BarrierSegment}): the meta-batch of each step
+ * is sliced over {@code min(partitions, task slots)} barrier tasks that all-reduce their exact sums through the driver
+ * and each take the same outer step, so a step costs no Spark job of its own. Per-step jobs remain for one-step segments, for
+ * {@code steps_per_job: 1}, under dynamic allocation (which barrier mode does not support) and while no executor has
+ * registered yet.
  */
 public final class SparkTaskRunner implements TaskRunner {
+    /** Spark property: the driver port barrier tasks send their sums to (default 0: any free port). */
+    public static final String ALLREDUCE_PORT = "spark.metaspark.allreduce.port";
     private static final int TREE_DEPTH = 2;
     private final JavaSparkContext sc;
     private final Broadcast<String> config;
@@ -86,9 +103,53 @@ public final class SparkTaskRunner implements TaskRunner {
                         return acc.add(Worker.of(cfg.value()).adapt(theta.value(), spec));
                     },
                     MetaGradientAccumulator::merge, TREE_DEPTH);
+        } catch (RuntimeException e) {
+            throw unwrapDivergence(e);
         } finally {
             theta.destroy();
         }
+    }
+
+    @Override
+    public Segment train(Experiment experiment, int from, int to, double[] meta, double[] optimizerState) {
+        int tasks = barrierTasks(experiment);
+        if (to - from == 1 || tasks < 1) return TaskRunner.super.train(experiment, from, to, meta, optimizerState);
+        Broadcast<double[]> theta = sc.broadcast(meta);
+        String host = sc.getConf().get("spark.driver.host");
+        try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
+                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, to - from, meta.length)) {
+            RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
+            ClassTag<byte[]> bytes = ClassTag$.MODULE$.apply(byte[].class);
+            BarrierSegment segment = new BarrierSegment(config, theta, optimizerState, from, to,
+                    InetSocketAddress.createUnresolved(host, sums.port()), sums.token());
+            RDD<byte[]> out = ids.barrier().mapPartitions(segment, false, bytes);
+            // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
+            return Segment.fromBytes(out.toJavaRDD().repartition(1).collect().get(0));
+        } catch (RuntimeException e) {
+            throw unwrapDivergence(e);
+        } finally {
+            theta.destroy();
+        }
+    }
+
+    /** Barrier tasks for a segment: 0 when segments must run step by step. */
+    private int barrierTasks(Experiment experiment) {
+        if (experiment.config().getInt(Keys.STEPS_PER_JOB) == 1 || sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return 0;
+        }
+        int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+        return Math.min(Math.min(partitions, experiment.config().getInt(Keys.META_BATCH)), slots);
+    }
+
+    /**
+     * A divergence inside a Spark task as the exception it was ({@link DivergedException}, or the
+     * {@link ArithmeticException} of a sum that the outer loop turns into one), anything else unchanged.
+     */
+    private static RuntimeException unwrapDivergence(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DivergedException || t instanceof ArithmeticException) return (RuntimeException) t;
+        }
+        return e;
     }
 
     @Override

@@ -34,6 +34,10 @@ final class Worker {
                 new ByteArrayInputStream(y.getBytes(StandardCharsets.UTF_8)), "the broadcast configuration", List.of()))));
     }
 
+    Experiment experiment() {
+        return experiment;
+    }
+
     TaskOutcome adapt(double[] meta, TaskSpec spec) {
         return experiment.algorithm().adapt(learner.get(), meta, experiment.trainTask(spec));
     }

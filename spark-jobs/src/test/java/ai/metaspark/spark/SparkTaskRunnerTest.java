@@ -9,12 +9,16 @@ import ai.metaspark.train.LocalTaskRunner;
 import ai.metaspark.train.MetaTrainer;
 import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
+import org.apache.spark.ExceptionFailure;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -51,12 +55,35 @@ class SparkTaskRunnerTest {
     }
 
     @Test
-    void sameBitsAsInProcessForAnyPartitionCount() {
-        Experiment e = Experiment.from(CONFIG);
-        for (int partitions : new int[]{1, 2, 3, 7}) {
-            try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), partitions)) {
-                assertArrayEquals(reference, train(e, spark), "partitions=" + partitions);
+    void sameBitsAsInProcessForAnyPartitionCountAndJobLength() {
+        for (String perJob : new String[]{"steps_per_job=1", "steps_per_job=4", "steps_per_job=0"}) {
+            RunConfig c = CONFIG.with(perJob);
+            Experiment e = Experiment.from(c);
+            for (int partitions : new int[]{1, 2, 3, 7}) {
+                try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), partitions)) {
+                    assertArrayEquals(reference, train(e, spark), perJob + ", partitions=" + partitions);
+                }
             }
+        }
+    }
+
+    @Test
+    void aMultiStepSegmentIsOneSparkJob() throws Exception {
+        RunConfig c = CONFIG.with("steps_per_job=6");
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        sc.sc().addSparkListener(counter);
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
+            assertArrayEquals(reference, train(Experiment.from(c), spark));
+            sc.sc().listenerBus().waitUntilEmpty();
+            assertEquals(2, jobs.get(), "12 steps in segments of 6");
+        } finally {
+            sc.sc().removeSparkListener(counter);
         }
     }
 
@@ -76,19 +103,25 @@ class SparkTaskRunnerTest {
         }
     }
 
-    @Test
-    void aTaskFailureInTheMiddleOfAStepIsRetriedAndChangesNothing() throws Exception {
+    /**
+     * With per-step jobs Spark retries the one task; in a barrier segment the failure breaks the segment's all-reduce,
+     * the other tasks fail with it and Spark re-runs the whole stage.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"steps_per_job=1", "steps_per_job=6"})
+    void aTaskFailureInTheMiddleOfAStepIsRetriedAndChangesNothing(String perJob) throws Exception {
+        RunConfig c = CONFIG.with(perJob);
         AtomicInteger failed = new AtomicInteger();
         SparkListener counter = new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
-                if (!end.taskInfo().successful()) failed.incrementAndGet();
+                if (end.reason() instanceof ExceptionFailure f && f.description().contains("injected failure")) failed.incrementAndGet();
             }
         };
         sc.sc().addSparkListener(counter);
         sc.setLocalProperty(FaultInjection.PROPERTY, "5:4"); // step 5, task 4: the middle of the second partition
-        try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), 3)) {
-            double[] meta = train(Experiment.from(CONFIG), spark);
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
+            double[] meta = train(Experiment.from(c), spark);
             sc.sc().listenerBus().waitUntilEmpty();
             assertEquals(1, failed.get(), "exactly the injected failure");
             assertArrayEquals(reference, meta);

@@ -1,0 +1,9 @@
+package ai.metaspark.train;
+
+/**
+ * What one meta-step leaves for the metrics log: mean losses and accuracies of its tasks, the meta-gradient's norm
+ * before clipping and the learning rate it was taken with.
+ */
+public record StepRecord(double preLoss, double postLoss, double preAccuracy, double postAccuracy, double gradNorm,
+                         double learningRate) {
+}

@@ -1,0 +1,192 @@
+package ai.metaspark.spark;
+
+import ai.metaspark.train.MetaGradientAccumulator;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The driver's end of a segment's all-reduce: the barrier tasks of a segment dial it, and for every meta-step each
+ * sends its exact partial sum and gets back the sum of all of them. Spark's own {@code BarrierTaskContext.allGather}
+ * polls once a second, far too slow for steps of a few milliseconds, so the sums travel over one plain TCP
+ * connection per task. A stage attempt's tasks form a group; a re-run attempt (after a task failure) forms a new one,
+ * and a group whose connection breaks is closed whole, which fails its remaining tasks at once.
+ */
+final class AllReduceServer implements AutoCloseable {
+    private static final int HELLO_TIMEOUT_MS = 60_000;
+    private final ServerSocket server;
+    private final long token = new SecureRandom().nextLong();
+    private final int tasks;
+    private final int steps;
+    private final int size;
+    private final Map<Integer, Socket[]> groups = new HashMap<>();
+
+    /**
+     * @param bindHost the interface to listen on
+     * @param port     0 for any free port
+     * @param tasks    barrier tasks per stage attempt
+     * @param steps    meta-steps in the segment (rounds of the all-reduce)
+     * @param size     meta-parameter count
+     */
+    AllReduceServer(String bindHost, int port, int tasks, int steps, int size) {
+        try {
+            server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for the all-reduce on " + bindHost + ":" + port
+                    + " (set spark.metaspark.allreduce.port to a free port the executors can reach)", e);
+        }
+        this.tasks = tasks;
+        this.steps = steps;
+        this.size = size;
+        Thread acceptor = new Thread(this::accept, "metaspark-allreduce");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** The secret every task must present, so that nothing else on the network joins the sum. */
+    long token() {
+        return token;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                join(server.accept());
+            } catch (IOException e) {
+                if (!server.isClosed()) System.err.println("all-reduce: " + e.getMessage());
+            }
+        }
+    }
+
+    private void join(Socket s) throws IOException {
+        s.setTcpNoDelay(true);
+        s.setSoTimeout(HELLO_TIMEOUT_MS);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        long presented = in.readLong();
+        int attempt = in.readInt();
+        int partition = in.readInt();
+        s.setSoTimeout(0);
+        if (presented != token || partition < 0 || partition >= tasks) {
+            s.close();
+            return;
+        }
+        Socket[] group;
+        synchronized (groups) {
+            group = groups.computeIfAbsent(attempt, a -> new Socket[tasks]);
+            group[partition] = s;
+            for (Socket member : group) if (member == null) return;
+        }
+        Thread t = new Thread(() -> reduce(group), "metaspark-allreduce-" + attempt);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Runs the rounds of one stage attempt; closes its connections when done or at the first broken one. */
+    private void reduce(Socket[] group) {
+        try {
+            DataInputStream[] in = new DataInputStream[tasks];
+            DataOutputStream[] out = new DataOutputStream[tasks];
+            for (int i = 0; i < tasks; i++) {
+                in[i] = new DataInputStream(new BufferedInputStream(group[i].getInputStream()));
+                out[i] = new DataOutputStream(new BufferedOutputStream(group[i].getOutputStream()));
+            }
+            for (int step = 0; step < steps; step++) {
+                MetaGradientAccumulator total = new MetaGradientAccumulator(size);
+                for (DataInputStream i : in) total.merge(MetaGradientAccumulator.fromBytes(readFrame(i)));
+                byte[] bytes = total.toBytes();
+                for (DataOutputStream o : out) {
+                    o.writeInt(bytes.length);
+                    o.write(bytes);
+                    o.flush();
+                }
+            }
+        } catch (IOException e) {
+            // a task failed or was killed: closing the group fails the others, Spark re-runs the stage
+        } finally {
+            for (Socket s : group) closeQuietly(s);
+        }
+    }
+
+    static byte[] readFrame(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        synchronized (groups) {
+            groups.values().forEach(g -> {
+                for (Socket s : g) if (s != null) closeQuietly(s);
+            });
+        }
+    }
+
+    /** A barrier task's end: one connection to the driver for the whole segment. */
+    static final class Client implements AutoCloseable {
+        private final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+
+        Client(InetSocketAddress driver, long token, int attempt, int partition) {
+            try {
+                socket = new Socket(driver.getHostString(), driver.getPort());
+                socket.setTcpNoDelay(true);
+                in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+                out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+                out.writeLong(token);
+                out.writeInt(attempt);
+                out.writeInt(partition);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);
+            }
+        }
+
+        /** Sends this task's partial sum of a step and returns the sum over all tasks. */
+        MetaGradientAccumulator reduce(MetaGradientAccumulator mine) {
+            try {
+                byte[] bytes = mine.toBytes();
+                out.writeInt(bytes.length);
+                out.write(bytes);
+                out.flush();
+                return MetaGradientAccumulator.fromBytes(readFrame(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("all-reduce connection to the driver lost", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(socket);
+        }
+    }
+}
