@@ -63,7 +63,7 @@ public final class Keys {
     public static final ConfigKey<String> BACKEND = choice("backend", "auto",
             "gradient backend: fast (hand-written batched kernels), dl4j (MultiLayerNetwork), auto (fastest available)",
             "auto", "fast", "dl4j");
-    public static final ConfigKey<String> OUTER_OPTIMIZER = choice("outer_optimizer", "adam", "outer optimizer (ND4J updater)",
+    public static final ConfigKey<String> OUTER_OPTIMIZER = choice("outer_optimizer", "adam", "outer optimizer (DL4J's update rules, plain Java)",
             "adam", "nesterov", "sgd");
     public static final ConfigKey<Double> OUTER_LR = positiveDouble("outer_lr", 1e-3, "outer (meta) learning rate");
     public static final ConfigKey<Double> MOMENTUM = doubleKey("momentum", 0.9, v -> v >= 0 && v < 1, "a number in [0, 1)",

@@ -2,97 +2,123 @@ package ai.metaspark.optim;
 
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.schedule.FixedSchedule;
-import org.nd4j.linalg.schedule.ISchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
-import org.nd4j.linalg.schedule.StepSchedule;
+
+import java.util.function.IntToDoubleFunction;
 
 /**
- * The outer update on the flat meta-parameter vector, through ND4J's updaters (Adam, Nesterov momentum, SGD) with a
- * learning-rate schedule and optional global-norm gradient clipping. Runs in float64.
+ * The outer update on the flat meta-parameter vector: Adam, Nesterov momentum or SGD, with a learning-rate schedule
+ * and optional global-norm gradient clipping, in plain float64 Java. The formulas are DL4J's updaters' (so are the
+ * state layouts: Adam keeps [m, v], Nesterov [v]), but plain Java arithmetic is strict IEEE-754 and
+ * {@link StrictMath} is the same everywhere, so every JVM taking a step from the same state and gradient gets the same
+ * bits, whatever CPU or native library it runs on. That is what lets every Spark barrier task of a segment take the
+ * outer step itself.
  */
 public final class OuterOptimizer {
-    private final IUpdater config;
-    private final GradientUpdater<?> updater;
-    private final INDArray state;
-    private final double clipNorm;
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPSILON = 1e-8;
 
-    public OuterOptimizer(IUpdater config, int size, double clipNorm) {
-        this.config = config;
+    private enum Rule { SGD, NESTEROV, ADAM }
+
+    private final Rule rule;
+    private final IntToDoubleFunction lr;
+    private final double momentum;
+    private final double clipNorm;
+    private final double[] state;
+
+    private OuterOptimizer(Rule rule, IntToDoubleFunction lr, double momentum, int size, double clipNorm) {
+        this.rule = rule;
+        this.lr = lr;
+        this.momentum = momentum;
         this.clipNorm = clipNorm;
-        long stateSize = config.stateSize(size);
-        this.state = stateSize == 0 ? null : Nd4j.zeros(DataType.DOUBLE, 1, stateSize);
-        this.updater = config.instantiate(state, true);
+        this.state = new double[rule == Rule.ADAM ? 2 * size : rule == Rule.NESTEROV ? size : 0];
     }
 
     /** The optimizer a configuration names, for a meta-parameter vector of {@code size}. */
     public static OuterOptimizer fromConfig(RunConfig c, int size) {
-        ISchedule lr = schedule(c);
-        IUpdater u;
-        switch (c.get(Keys.OUTER_OPTIMIZER)) {
-            case "adam": u = new Adam(lr); break;
-            case "nesterov": u = new Nesterovs(lr, c.getDouble(Keys.MOMENTUM)); break;
-            default: u = new Sgd(lr);
-        }
-        return new OuterOptimizer(u, size, c.getDouble(Keys.CLIP_NORM));
+        Rule rule = switch (c.get(Keys.OUTER_OPTIMIZER)) {
+            case "adam" -> Rule.ADAM;
+            case "nesterov" -> Rule.NESTEROV;
+            default -> Rule.SGD;
+        };
+        return new OuterOptimizer(rule, schedule(c), c.getDouble(Keys.MOMENTUM), size, c.getDouble(Keys.CLIP_NORM));
     }
 
-    static ISchedule schedule(RunConfig c) {
+    /** The learning rate at each step: fixed, step decay, or cosine annealing to lr_min over meta_steps (Loshchilov and Hutter 2017). */
+    static IntToDoubleFunction schedule(RunConfig c) {
         double lr = c.getDouble(Keys.OUTER_LR);
         switch (c.get(Keys.LR_SCHEDULE)) {
-            case "step": return new StepSchedule(ScheduleType.ITERATION, lr, c.getDouble(Keys.LR_DECAY_RATE), c.getInt(Keys.LR_DECAY_EVERY));
-            case "cosine": return new CosineSchedule(lr, c.getDouble(Keys.LR_MIN), c.getInt(Keys.META_STEPS));
-            default: return new FixedSchedule(lr);
+            case "step": {
+                double rate = c.getDouble(Keys.LR_DECAY_RATE);
+                int every = c.getInt(Keys.LR_DECAY_EVERY);
+                return step -> lr * StrictMath.pow(rate, step / every);
+            }
+            case "cosine": {
+                double min = c.getDouble(Keys.LR_MIN);
+                int steps = Math.max(1, c.getInt(Keys.META_STEPS));
+                return step -> min + 0.5 * (lr - min) * (1 + StrictMath.cos(StrictMath.PI * Math.min(1.0, step / (double) steps)));
+            }
+            default:
+                return step -> lr;
         }
     }
 
     /** Learning rate at a step. */
     public double learningRate(int step) {
-        return config.getLearningRate(step, 0);
+        return lr.applyAsDouble(step);
     }
 
     /**
-     * One outer step in place: clips {@code gradient}, turns it into the update and subtracts it from {@code meta}.
+     * One outer step in place: clips {@code gradient} (not modified), turns it into the update and subtracts it from
+     * {@code meta}.
      *
      * @return the gradient's L2 norm before clipping
      */
     public double step(double[] meta, double[] gradient, int step) {
         double norm = norm(gradient);
         double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
-        INDArray g = Nd4j.createFromArray(gradient).reshape(1, gradient.length);
-        if (scale != 1) g.muli(scale);
-        updater.applyUpdater(g, step, 0);
-        double[] update = g.reshape(gradient.length).toDoubleVector();
-        for (int k = 0; k < meta.length; k++) {
-            meta[k] -= update[k];
+        double rate = learningRate(step);
+        int n = meta.length;
+        switch (rule) {
+            case SGD -> {
+                for (int k = 0; k < n; k++) meta[k] -= rate * (gradient[k] * scale);
+            }
+            case NESTEROV -> {
+                for (int k = 0; k < n; k++) {
+                    double previous = state[k];
+                    state[k] = momentum * previous - rate * (gradient[k] * scale);
+                    meta[k] -= momentum * previous - (1 + momentum) * state[k];
+                }
+            }
+            case ADAM -> {
+                double alpha = rate * StrictMath.sqrt(1 - StrictMath.pow(BETA2, step + 1)) / (1 - StrictMath.pow(BETA1, step + 1));
+                for (int k = 0; k < n; k++) {
+                    double g = gradient[k] * scale;
+                    double m = state[k] = BETA1 * state[k] + (1 - BETA1) * g;
+                    double v = state[n + k] = BETA2 * state[n + k] + (1 - BETA2) * g * g;
+                    meta[k] -= alpha * m / (StrictMath.sqrt(v) + EPSILON);
+                }
+            }
         }
         return norm;
     }
 
-    /** The updater's state (Adam moments, momentum), for checkpoints. */
+    /** The optimizer's state (Adam moments, momentum), for checkpoints. */
     public double[] state() {
-        return state == null ? new double[0] : state.reshape(state.length()).toDoubleVector();
+        return state.clone();
     }
 
     /** Restores a state taken with {@link #state()}. */
     public void restore(double[] saved) {
-        if (saved.length != (state == null ? 0 : state.length())) {
-            throw new IllegalArgumentException("optimizer state of " + saved.length + " values, expected " + (state == null ? 0 : state.length()));
+        if (saved.length != state.length) {
+            throw new IllegalArgumentException("optimizer state of " + saved.length + " values, expected " + state.length);
         }
-        if (state != null) state.assign(Nd4j.createFromArray(saved).reshape(state.shape()));
+        System.arraycopy(saved, 0, state, 0, state.length);
     }
 
     static double norm(double[] v) {
         double s = 0;
         for (double x : v) s += x * x;
-        return Math.sqrt(s);
+        return StrictMath.sqrt(s);
     }
 }

@@ -1,2 +1,2 @@
-/** The outer (meta) optimizer: ND4J's updaters on the flat meta-parameter vector, schedules and clipping. */
+/** The outer (meta) optimizer on the flat meta-parameter vector: Adam, Nesterov, SGD, schedules and clipping, in plain Java. */
 package ai.metaspark.optim;

@@ -35,6 +35,25 @@ class OuterOptimizerTest {
     }
 
     @Test
+    void adamsFirstStepMovesEveryParameterByTheRateAgainstItsGradientsSign() {
+        OuterOptimizer adam = OuterOptimizer.fromConfig(RunConfig.defaults().with("outer_optimizer=adam", "outer_lr=0.01"), 3);
+        double[] theta = {0, 0, 0};
+        adam.step(theta, new double[]{2.5, -1e-3, 40}, 0);
+        assertArrayEquals(new double[]{-0.01, 0.01, -0.01}, theta, 1e-5); // up to epsilon 1e-8 against sqrt(v)
+        assertEquals(6, adam.state().length, "[m, v]");
+    }
+
+    @Test
+    void nesterovFollowsTheLookAheadForm() {
+        OuterOptimizer nag = OuterOptimizer.fromConfig(RunConfig.defaults().with("outer_optimizer=nesterov", "outer_lr=0.1", "momentum=0.9"), 1);
+        double[] theta = {0};
+        nag.step(theta, new double[]{1}, 0); // v = -0.1; theta -= 0.9*0 - 1.9*(-0.1)
+        assertEquals(-0.19, theta[0], 1e-15);
+        nag.step(theta, new double[]{1}, 1); // v = -0.19; theta -= 0.9*(-0.1) - 1.9*(-0.19)
+        assertEquals(-0.19 - (-0.09 + 0.361), theta[0], 1e-15);
+    }
+
+    @Test
     void schedules() {
         RunConfig base = RunConfig.defaults().with("outer_lr=0.01", "meta_steps=1000");
         OuterOptimizer step = OuterOptimizer.fromConfig(base.with("lr_schedule=step", "lr_decay_every=100", "lr_decay_rate=0.5"), 1);

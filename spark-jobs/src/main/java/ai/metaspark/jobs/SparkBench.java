@@ -6,6 +6,10 @@ import ai.metaspark.spark.SparkRuntime;
 import ai.metaspark.spark.SparkTaskRunner;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
+import ai.metaspark.train.MetaTrainer;
+import ai.metaspark.train.RunLog;
+import ai.metaspark.train.Segment;
+import ai.metaspark.train.TrainState;
 import ai.metaspark.train.TaskRunner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -46,6 +50,7 @@ public final class SparkBench {
             int n = w.steps();
             double local1 = row(w, "in-process, 1 thread", -1, time(c, n, e -> new LocalTaskRunner(e, 1)));
             double local2 = row(w, "in-process, 2 threads", -1, time(c, n, e -> new LocalTaskRunner(e, 2)));
+            row(w, "Spark local[2], one job per step", local2, timeSpark(c.with("steps_per_job=1"), n, "local[2]"));
             double spark = row(w, "Spark local[2]", local2, timeSpark(c, n, "local[2]"));
             double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, n, "local-cluster[1,1,1536]"));
             double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, n, "local-cluster[2,1,1536]"));
@@ -76,15 +81,20 @@ public final class SparkBench {
         }
     }
 
-    /** Median milliseconds per meta-step over the timed rounds. */
+    /**
+     * Median milliseconds per meta-step (tasks and outer update) over the timed rounds; a round trains {@code steps}
+     * steps from the initial state, in one segment unless {@code steps_per_job} is 1.
+     */
     private double time(RunConfig c, int steps, Function<Experiment, TaskRunner> runners) {
         Experiment e = Experiment.from(c);
-        double[] meta = e.initialMeta();
+        TrainState start = new MetaTrainer(e, null, RunLog.NONE, out).initialState();
+        int perJob = c.getInt(Keys.STEPS_PER_JOB) > 0 ? c.getInt(Keys.STEPS_PER_JOB) : steps;
         double[] ms = new double[rounds];
         try (TaskRunner r = runners.apply(e)) {
             for (int round = -1; round < rounds; round++) {
                 long t0 = System.nanoTime();
-                for (int s = 0; s < steps; s++) r.metaGradient(meta, e.sampler().metaBatch(s, c.getInt(Keys.META_BATCH)));
+                Segment s = new Segment(0, start.meta(), start.optimizerState(), List.of());
+                while (s.end() < steps) s = r.train(e, s.end(), Math.min(steps, s.end() + perJob), s.meta(), s.optimizerState());
                 if (round >= 0) ms[round] = (System.nanoTime() - t0) / 1e6 / steps;
             }
         }
