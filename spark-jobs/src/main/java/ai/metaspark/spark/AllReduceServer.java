@@ -21,10 +21,13 @@ import java.util.Map;
  * sends its exact partial sum and gets back the sum of all of them. Spark's own {@code BarrierTaskContext.allGather}
  * polls once a second, far too slow for steps of a few milliseconds, so the sums travel over one plain TCP
  * connection per task. A stage attempt's tasks form a group; a re-run attempt (after a task failure) forms a new one,
- * and a group whose connection breaks is closed whole, which fails its remaining tasks at once.
+ * and a group whose connection breaks is closed whole, which fails its remaining tasks at once. A task whose share
+ * diverged sends a failure frame instead of its sum; then every task gets the failure, so all stop at the same step.
  */
 final class AllReduceServer implements AutoCloseable {
     private static final int HELLO_TIMEOUT_MS = 60_000;
+    /** A frame length that says: this task's share of the step is not finite (it diverged); a message follows. */
+    private static final int FAILED = -1;
     private final ServerSocket server;
     private final long token = new SecureRandom().nextLong();
     private final int tasks;
@@ -107,13 +110,28 @@ final class AllReduceServer implements AutoCloseable {
             }
             for (int step = 0; step < steps; step++) {
                 MetaGradientAccumulator total = new MetaGradientAccumulator(size);
-                for (DataInputStream i : in) total.merge(MetaGradientAccumulator.fromBytes(readFrame(i)));
-                byte[] bytes = total.toBytes();
+                String failure = null;
+                for (DataInputStream i : in) {
+                    int length = i.readInt();
+                    if (length == FAILED) {
+                        String m = i.readUTF();
+                        if (failure == null) failure = m;
+                    } else {
+                        total.merge(MetaGradientAccumulator.fromBytes(readBytes(i, length)));
+                    }
+                }
+                byte[] bytes = failure == null ? total.toBytes() : null;
                 for (DataOutputStream o : out) {
-                    o.writeInt(bytes.length);
-                    o.write(bytes);
+                    if (bytes == null) {
+                        o.writeInt(FAILED);
+                        o.writeUTF(failure);
+                    } else {
+                        o.writeInt(bytes.length);
+                        o.write(bytes);
+                    }
                     o.flush();
                 }
+                if (failure != null) return;
             }
         } catch (IOException e) {
             // a task failed or was killed: closing the group fails the others, Spark re-runs the stage
@@ -122,8 +140,8 @@ final class AllReduceServer implements AutoCloseable {
         }
     }
 
-    static byte[] readFrame(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readInt()];
+    private static byte[] readBytes(DataInputStream in, int length) throws IOException {
+        byte[] b = new byte[length];
         in.readFully(b);
         return b;
     }
@@ -171,14 +189,38 @@ final class AllReduceServer implements AutoCloseable {
             }
         }
 
-        /** Sends this task's partial sum of a step and returns the sum over all tasks. */
+        /**
+         * Sends this task's partial sum of a step and returns the sum over all tasks.
+         *
+         * @throws ArithmeticException when a task could not sum its share (it diverged)
+         */
         MetaGradientAccumulator reduce(MetaGradientAccumulator mine) {
-            try {
-                byte[] bytes = mine.toBytes();
+            byte[] bytes = mine.toBytes();
+            return exchange(() -> {
                 out.writeInt(bytes.length);
                 out.write(bytes);
+            });
+        }
+
+        /** Tells the other tasks that this one could not sum its share of the step; throws the answer. */
+        MetaGradientAccumulator reduceFailed(String message) {
+            return exchange(() -> {
+                out.writeInt(FAILED);
+                out.writeUTF(message);
+            });
+        }
+
+        private interface Send {
+            void to() throws IOException;
+        }
+
+        private MetaGradientAccumulator exchange(Send send) {
+            try {
+                send.to();
                 out.flush();
-                return MetaGradientAccumulator.fromBytes(readFrame(in));
+                int length = in.readInt();
+                if (length == FAILED) throw new ArithmeticException(in.readUTF());
+                return MetaGradientAccumulator.fromBytes(readBytes(in, length));
             } catch (IOException e) {
                 throw new UncheckedIOException("all-reduce connection to the driver lost", e);
             }

@@ -1,6 +1,7 @@
 package ai.metaspark.spark;
 
 import ai.metaspark.task.TaskSpec;
+import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.MetaGradientAccumulator;
 import ai.metaspark.train.OuterLoop;
 import ai.metaspark.train.Segment;
@@ -12,6 +13,8 @@ import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +27,8 @@ import java.util.List;
  */
 final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator<byte[]>> implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final byte OK = 0;
+    private static final byte DIVERGED = 1;
     private final Broadcast<String> config;
     private final Broadcast<double[]> start;
     private final double[] optimizerState;
@@ -50,19 +55,41 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
         int tasks = ctx.getTaskInfos().length;
         int me = ctx.partitionId();
         Worker w = Worker.of(config.value());
-        Segment s;
+        byte[] result;
         try (AllReduceServer.Client sums = new AllReduceServer.Client(driver, token, ctx.stageAttemptNumber(), me)) {
-            s = OuterLoop.run(w.experiment(), from, to, start.value(), optimizerState, (meta, specs) -> {
+            Segment s = OuterLoop.run(w.experiment(), from, to, start.value(), optimizerState, (meta, specs) -> {
                 MetaGradientAccumulator mine = new MetaGradientAccumulator(meta.length);
-                for (TaskSpec spec : slice(specs, me, tasks)) {
-                    FaultInjection.maybeFail(spec);
-                    mine.add(w.adapt(meta, spec));
+                try {
+                    for (TaskSpec spec : slice(specs, me, tasks)) {
+                        FaultInjection.maybeFail(spec);
+                        mine.add(w.adapt(meta, spec));
+                    }
+                } catch (ArithmeticException e) {
+                    return sums.reduceFailed(e.getMessage()); // every task then throws it: all stop at this step
                 }
                 return sums.reduce(mine);
             });
+            result = withStatus(OK, s.toBytes());
+        } catch (DivergedException e) {
+            // deterministic: a re-run would diverge again, so it is a result, not a task failure
+            result = withStatus(DIVERGED, e.getMessage().getBytes(StandardCharsets.UTF_8));
         }
-        List<byte[]> out = me == 0 ? List.of(s.toBytes()) : List.of();
+        List<byte[]> out = me == 0 ? List.of(result) : List.of();
         return JavaConverters.asScalaIterator(out.iterator());
+    }
+
+    /** The segment task 0 sent back, or the divergence every task met. */
+    static Segment decode(byte[] result) {
+        byte[] body = Arrays.copyOfRange(result, 1, result.length);
+        if (result[0] == DIVERGED) throw new DivergedException(new String(body, StandardCharsets.UTF_8), null);
+        return Segment.fromBytes(body);
+    }
+
+    private static byte[] withStatus(byte status, byte[] body) {
+        byte[] out = new byte[body.length + 1];
+        out[0] = status;
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
     }
 
     /** Slice {@code i} of {@code n} contiguous, order-preserving slices (as Spark's {@code parallelize} cuts). */

@@ -103,7 +103,7 @@ public final class SparkTaskRunner implements TaskRunner {
                         return acc.add(Worker.of(cfg.value()).adapt(theta.value(), spec));
                     },
                     MetaGradientAccumulator::merge, TREE_DEPTH);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is a checked exception thrown undeclared
             throw unwrapDivergence(e);
         } finally {
             theta.destroy();
@@ -124,8 +124,8 @@ public final class SparkTaskRunner implements TaskRunner {
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.token());
             RDD<byte[]> out = ids.barrier().mapPartitions(segment, false, bytes);
             // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
-            return Segment.fromBytes(out.toJavaRDD().repartition(1).collect().get(0));
-        } catch (RuntimeException e) {
+            return BarrierSegment.decode(out.toJavaRDD().repartition(1).collect().get(0));
+        } catch (Exception e) { // SparkException is a checked exception thrown undeclared
             throw unwrapDivergence(e);
         } finally {
             theta.destroy();
@@ -145,11 +145,17 @@ public final class SparkTaskRunner implements TaskRunner {
      * A divergence inside a Spark task as the exception it was ({@link DivergedException}, or the
      * {@link ArithmeticException} of a sum that the outer loop turns into one), anything else unchanged.
      */
-    private static RuntimeException unwrapDivergence(RuntimeException e) {
+    private static RuntimeException unwrapDivergence(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof DivergedException || t instanceof ArithmeticException) return (RuntimeException) t;
         }
-        return e;
+        return SparkTaskRunner.<RuntimeException>rethrow(e);
+    }
+
+    /** Throws {@code e} as it is (Scala code throws checked exceptions such as SparkException undeclared). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E rethrow(Exception e) throws E {
+        throw (E) e;
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
+import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
 import ai.metaspark.train.MetaTrainer;
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The distributed meta-step against the in-process reference, on real local Spark with 3 task threads. */
 class SparkTaskRunnerTest {
@@ -84,6 +87,23 @@ class SparkTaskRunnerTest {
             assertEquals(2, jobs.get(), "12 steps in segments of 6");
         } finally {
             sc.sc().removeSparkListener(counter);
+        }
+    }
+
+    /** A divergence is a result, not a task failure to retry: it ends training at the in-process step, in every mode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"steps_per_job=1", "steps_per_job=6"})
+    void aDivergenceStopsAtTheSameStepAsInProcess(String perJob) {
+        RunConfig c = CONFIG.with(perJob, "outer_optimizer=sgd", "outer_lr=1");
+        Experiment e = Experiment.from(c);
+        String local;
+        try (TaskRunner r = new LocalTaskRunner(e, 1)) {
+            local = assertThrows(DivergedException.class, () -> train(e, r)).getMessage();
+        }
+        assertTrue(local.matches("training diverged at step [1-9]\\d*: .*"), local); // inside a segment, not step 0
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
+            String dist = assertThrows(DivergedException.class, () -> train(e, spark)).getMessage();
+            assertEquals(local.substring(0, local.indexOf(':')), dist.substring(0, dist.indexOf(':')));
         }
     }
 
