@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /** What the integration tests share: the project's paths and flags, child JVMs, ports and waiting. */
@@ -46,19 +50,53 @@ final class Cluster {
         return Arrays.asList(p.getProperty("jvm.flags").trim().split("\\s+"));
     }
 
-    /** The test class path without this module's own classes or jar: what a cluster provides besides the app jar. */
-    static String dependencyClassPath() {
+    /**
+     * What a Spark cluster provides, for the daemons, the driver and the executors: the test class path without this
+     * module's output, without class folders, and without every jar the cluster jar carries under its own names (DL4J,
+     * ND4J and their natives, picocli, xchart, core, ...: the inputs of the shade plugin, target/runtime-classpath.txt,
+     * with a class in the cluster jar, or with no classes: natives). Left: Spark, Hadoop, Scala and their dependencies,
+     * Jackson and commons-* among them (the cluster jar has its own copies relocated under ai.metaspark.shaded), and the
+     * test libraries.
+     */
+    static String clusterClassPath() throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Arrays.stream(cp.split(File.pathSeparator))
-                .filter(e -> !Path.of(e).toAbsolutePath().startsWith(TARGET))
-                .collect(Collectors.joining(File.pathSeparator));
+        Set<String> inputs = new HashSet<>(Arrays.asList(Files.readString(TARGET.resolve("runtime-classpath.txt")).trim().split(File.pathSeparator)));
+        Set<String> carried = classesIn(clusterJar());
+        List<String> kept = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) {
+            Path p = Path.of(e).toAbsolutePath();
+            if (p.startsWith(TARGET) || !e.endsWith(".jar")) continue;
+            if (inputs.contains(e)) {
+                Set<String> classes = classesIn(p);
+                if (classes.isEmpty() || classes.stream().anyMatch(carried::contains)) continue;
+            }
+            kept.add(e);
+        }
+        for (String app : List.of("/org/nd4j/", "/org/deeplearning4j/", "/org/bytedeco/", "/info/picocli/", "/org/knowm/", "metaspark-core")) {
+            kept.stream().filter(e -> e.contains(app)).findAny().ifPresent(e -> {
+                throw new IllegalStateException("application jar on the cluster class path: " + e);
+            });
+        }
+        for (String spark : List.of("/spark-core_2.12-", "/scala-library-", "/hadoop-client-api-")) {
+            if (kept.stream().noneMatch(e -> e.contains(spark))) throw new IllegalStateException("no " + spark + " on the cluster class path");
+        }
+        return String.join(File.pathSeparator, kept);
     }
 
-    /** The application jar {@code mvn package} built. */
-    static Path appJar() throws IOException {
+    /** The classes of a jar, without module-info and multi-release versions. */
+    private static Set<String> classesIn(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            return j.stream().map(JarEntry::getName)
+                    .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && !n.equals("module-info.class"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    /** The application jar for spark-submit: the slim cluster jar that {@code mvn package} built (no Spark, Hadoop, Scala inside). */
+    static Path clusterJar() throws IOException {
         try (var s = Files.list(TARGET)) {
-            return s.filter(p -> p.getFileName().toString().matches("metaspark-spark-jobs-[^-]+(-SNAPSHOT)?\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no built jar in " + TARGET + " (run mvn package)"));
+            return s.filter(p -> p.getFileName().toString().matches("metaspark-spark-jobs-[^-]+(-SNAPSHOT)?-cluster\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no cluster jar in " + TARGET + " (run mvn package)"));
         }
     }
 

@@ -20,13 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real standalone cluster on 127.0.0.1 (one Master, two Workers of one core, each in its own JVM); the job goes in
- * through {@code SparkSubmit} with the built jar and must give the bits of the in-process reference trainer.
+ * through {@code SparkSubmit} with the slim cluster jar and must give the bits of the in-process reference trainer.
+ * Daemons, driver and executors get only what a cluster has ({@link Cluster#clusterClassPath()}: Spark, Hadoop, Scala
+ * and their dependencies), so everything else the job needs must come from the cluster jar.
  */
 class StandaloneClusterIT {
     @TempDir
     static Path tmp;
     static final List<Process> daemons = new ArrayList<>();
     static String master;
+    static String cp;
     static Path logs;
 
     @BeforeAll
@@ -34,7 +37,7 @@ class StandaloneClusterIT {
         logs = Cluster.TARGET.resolve("it-logs/standalone");
         int port = Cluster.freePort();
         master = "spark://127.0.0.1:" + port;
-        String cp = Cluster.dependencyClassPath();
+        cp = Cluster.clusterClassPath();
         Path masterLog = logs.resolve("master.log");
         daemons.add(Cluster.start(Cluster.daemon(cp, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                 "--port", String.valueOf(port), "--webui-port", String.valueOf(Cluster.freePort())), Cluster.sparkEnv(), masterLog));
@@ -53,18 +56,18 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void sparkSubmitWithTheBuiltJarGivesTheInProcessBits() throws Exception {
+    void sparkSubmitWithTheClusterJarGivesTheInProcessBits() throws Exception {
         Path reference = tmp.resolve("reference");
         assertEquals(0, MetaSparkCli.run(Cluster.shortTraining(reference.toString(), "--in-process").toArray(String[]::new)));
 
         Path out = tmp.resolve("cluster");
         List<String> submit = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
                 "--class", "ai.metaspark.cli.MetaSparkCli", "--conf", "spark.executor.memory=1g",
-                "--conf", "spark.executor.extraClassPath=" + Cluster.dependencyClassPath(),
-                "--conf", "spark.driver.host=127.0.0.1", Cluster.appJar().toString()));
+                "--conf", "spark.executor.extraClassPath=" + cp,
+                "--conf", "spark.driver.host=127.0.0.1", Cluster.clusterJar().toString()));
         submit.addAll(Cluster.shortTraining(out.toString(), "--set", "partitions=2"));
         Path log = logs.resolve("submit.log");
-        int code = Cluster.run(Cluster.java(Cluster.dependencyClassPath(), "org.apache.spark.deploy.SparkSubmit",
+        int code = Cluster.run(Cluster.java(cp, "org.apache.spark.deploy.SparkSubmit",
                 submit.toArray(String[]::new)), Cluster.sparkEnv(), log, Duration.ofMinutes(5));
         assertEquals(0, code, Cluster.tail(log));
         assertTrue(Cluster.logContains(log, "Spark " + master, 1), Cluster.tail(log));

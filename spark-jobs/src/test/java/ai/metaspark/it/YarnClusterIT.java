@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Spark on a real YARN cluster ({@code MiniYARNCluster}: ResourceManager and NodeManager on 127.0.0.1): a short
- * training submitted through {@code SparkSubmit} in client mode, two executors in YARN containers.
+ * training submitted through {@code SparkSubmit} in client mode with the slim cluster jar, two executors in YARN
+ * containers. Driver, ApplicationMaster and executors get only what a cluster has ({@link Cluster#clusterClassPath()},
+ * as {@code spark.yarn.jars}), so everything else the job needs must come from the cluster jar.
  */
 class YarnClusterIT {
     @TempDir
@@ -65,15 +67,13 @@ class YarnClusterIT {
         Path reference = tmp.resolve("reference");
         assertEquals(0, MetaSparkCli.run(Cluster.shortTraining(reference.toString(), "--in-process").toArray(String[]::new)));
 
-        String cp = Cluster.dependencyClassPath();
-        String sparkJars = Arrays.stream(cp.split(File.pathSeparator)).filter(e -> e.endsWith(".jar"))
-                .map(e -> "local:" + e).collect(Collectors.joining(","));
+        String cp = Cluster.clusterClassPath();
+        String sparkJars = Arrays.stream(cp.split(File.pathSeparator)).map(e -> "local:" + e).collect(Collectors.joining(","));
         Path out = tmp.resolve("yarn");
         List<String> submit = new ArrayList<>(List.of("--master", "yarn", "--deploy-mode", "client",
                 "--class", "ai.metaspark.cli.MetaSparkCli", "--num-executors", "2", "--executor-cores", "1",
                 "--executor-memory", "768m", "--conf", "spark.yarn.am.memory=512m", "--conf", "spark.yarn.jars=" + sparkJars,
-                "--conf", "spark.executor.extraClassPath=" + cp, "--conf", "spark.driver.host=127.0.0.1",
-                Cluster.appJar().toString()));
+                "--conf", "spark.driver.host=127.0.0.1", Cluster.clusterJar().toString()));
         submit.addAll(Cluster.shortTraining(out.toString(), "--set", "partitions=2"));
         Map<String, String> env = new HashMap<>(Cluster.sparkEnv());
         env.put("HADOOP_CONF_DIR", confDir.toString());
