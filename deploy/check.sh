@@ -86,7 +86,7 @@ def check_app(where, spec, scheduled):
         if missing:
             fail(f"{where}: spark.{role}.extraJavaOptions lacks {missing} from {props}")
     want = {"spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-            "spark.kryo.registrator": "ai.metaspark.spark.MetaSparkKryoRegistrator",
+            "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator,ai.metaspark.spark.MetaSparkKryoRegistrator",
             "spark.kryo.registrationRequired": "true",
             "spark.executorEnv.OMP_NUM_THREADS": "1"}
     for k, v in want.items():
@@ -181,7 +181,7 @@ try() {
     local line
     for line in --class "$main_class" train --config conf/sinusoid-maml.yaml --out hdfs://nn/runs/x --set \
       "meta_steps=5 extra" spark.serializer=org.apache.spark.serializer.KryoSerializer \
-      spark.kryo.registrator=ai.metaspark.spark.MetaSparkKryoRegistrator spark.kryo.registrationRequired=true \
+      spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,ai.metaspark.spark.MetaSparkKryoRegistrator spark.kryo.registrationRequired=true \
       spark.executorEnv.OMP_NUM_THREADS=1 "~spark.executor.memoryOverhead=" \
       "~spark.driver.extraJavaOptions=$add_opens" "~spark.executor.extraJavaOptions=$add_opens" \
       "~-Dorg.bytedeco.javacpp.maxphysicalbytes=" "ENV OMP_NUM_THREADS=1"; do

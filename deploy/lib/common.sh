@@ -167,10 +167,9 @@ ms_common_conf() {
     --conf "spark.executor.extraJavaOptions=${executor_opts% }"
     --conf "spark.executor.memoryOverhead=${overhead}m"
     # Kryo with every class registered: an unregistered class fails loudly instead of being written with its full
-    # name on every record. MetaSparkKryoRegistrator registers ours and ND4J's (Nd4jRegistrator): without the latter
-    # an INDArray deserializes with a null shape (NullPointerException on the executor).
+    # name on every record. ND4J's Nd4jRegistrator (without it an INDArray deserializes with a null shape) and ours.
     --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
-    --conf spark.kryo.registrator=ai.metaspark.spark.MetaSparkKryoRegistrator
+    --conf "spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,ai.metaspark.spark.MetaSparkKryoRegistrator"
     --conf spark.kryo.registrationRequired=true
     --conf spark.kryoserializer.buffer.max=512m
     # One Spark task = one thread: each executor core runs one task, and native BLAS must not start its own
