@@ -1,11 +1,11 @@
 package ai.metaspark.train;
 
 /**
- * How many meta-steps the next segment may run: a fixed number, or (auto) as many as fit in about a second at the
+ * How many meta-steps the next segment may run: a fixed number, or (auto) as many as fit in about five seconds at the
  * speed measured so far, starting from one step. Only the length of Spark jobs depends on it, never a result.
  */
 final class SegmentLength {
-    static final long TARGET_NANOS = 1_000_000_000L;
+    static final long TARGET_NANOS = 5_000_000_000L;
     private static final int MAX_AUTO = 10_000;
     private final int fixed;
     private int next = 1;
