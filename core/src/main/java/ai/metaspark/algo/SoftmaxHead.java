@@ -1,5 +1,8 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.model.Learners;
+import ai.metaspark.model.conv.SoftmaxLoss;
+
 /**
  * The linear softmax head of {@link ai.metaspark.model.conv.Conv4Classifier} on fixed embeddings, in double: logits
  * {@code z = E W + b} ({@code W[emb, classes]} row-major, then {@code b[classes]}, as in the classifier's layout from
@@ -48,29 +51,12 @@ final class SoftmaxHead {
 
     /** Mean cross-entropy of {@code z}; writes {@code dL/dz} into {@code dz} when it is not null. */
     double crossEntropy(double[] z, int[] labels, double[] dz) {
-        int n = labels.length;
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            int o = i * classes;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < classes; j++) max = Math.max(max, z[o + j]);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.exp(z[o + j] - max);
-            loss += Math.log(sum) + max - z[o + labels[i]];
-            if (dz != null) {
-                for (int j = 0; j < classes; j++) dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j == labels[i] ? 1 : 0)) / n;
-            }
-        }
-        return loss / n;
+        return SoftmaxLoss.crossEntropy(z, labels, classes, dz);
     }
 
     /** Fraction of rows whose largest logit is the label. */
     double accuracy(double[] z, int[] labels) {
-        int hits = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (ai.metaspark.model.Learners.argmax(z, i * classes, classes) == labels[i]) hits++;
-        }
-        return (double) hits / labels.length;
+        return Learners.labelAccuracy(z, labels, classes);
     }
 
     /** Gradient wrt the head of a loss with logit gradient {@code dz}: {@code dW = E^T dz}, {@code db = sum dz}. */

@@ -1,6 +1,7 @@
 package ai.metaspark.model;
 
 import ai.metaspark.model.conv.Conv4Classifier;
+import ai.metaspark.model.conv.SoftmaxLoss;
 import ai.metaspark.task.Batch;
 
 /**
@@ -88,18 +89,7 @@ public final class Conv4Learner implements Learner, AutoCloseable {
         double[] z = predict(params, data);
         int[] labels = labels(data);
         int c = data.outDim();
-        double loss = 0;
-        int hits = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int o = i * c;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) max = Math.max(max, z[o + j]);
-            double sum = 0;
-            for (int j = 0; j < c; j++) sum += Math.exp(z[o + j] - max);
-            loss += Math.log(sum) + max - z[o + labels[i]];
-            if (Learners.argmax(z, o, c) == labels[i]) hits++;
-        }
-        return new double[] {loss / labels.length, (double) hits / labels.length};
+        return new double[] {SoftmaxLoss.crossEntropy(z, labels, c, null), Learners.labelAccuracy(z, labels, c)};
     }
 
     /** The label of each row: the index of its one-hot target. */

@@ -17,6 +17,15 @@ public final class Learners {
         return (double) hits / data.n();
     }
 
+    /** Fraction of rows of logits {@code z [n, classes]} whose largest entry is the row's label (n = labels.length). */
+    public static double labelAccuracy(double[] z, int[] labels, int classes) {
+        int hits = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (argmax(z, i * classes, classes) == labels[i]) hits++;
+        }
+        return (double) hits / labels.length;
+    }
+
     /** The first index of the largest of {@code a[from .. from+len)}, relative to {@code from}. */
     public static int argmax(double[] a, int from, int len) {
         int best = 0;

@@ -70,7 +70,7 @@ public final class LocalTaskRunner implements TaskRunner {
         if (pool == null || n <= 1) return work.run(specs);
         List<Future<List<T>>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            List<TaskSpec> slice = specs.subList(i * specs.size() / n, (i + 1) * specs.size() / n);
+            List<TaskSpec> slice = TaskRunner.slice(specs, i, n);
             futures.add(pool.submit(() -> work.run(slice)));
         }
         List<T> out = new ArrayList<>();

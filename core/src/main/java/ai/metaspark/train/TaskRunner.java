@@ -25,6 +25,14 @@ public interface TaskRunner extends AutoCloseable {
         return OuterLoop.run(experiment, from, to, meta, optimizerState, this::metaGradient);
     }
 
+    /**
+     * Slice {@code i} of {@code n} contiguous, order-preserving slices of {@code items}, cut as Spark's
+     * {@code parallelize} cuts: every runner gives each thread, partition or barrier task its slice this way.
+     */
+    static <T> List<T> slice(List<T> items, int i, int n) {
+        return items.subList((int) ((long) i * items.size() / n), (int) ((long) (i + 1) * items.size() / n));
+    }
+
     @Override
     void close();
 }

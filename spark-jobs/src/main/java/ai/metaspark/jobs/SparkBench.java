@@ -87,10 +87,10 @@ public final class SparkBench {
      */
     private double time(RunConfig c, int steps, Function<Experiment, TaskRunner> runners) {
         Experiment e = Experiment.from(c);
-        TrainState start = new MetaTrainer(e, null, RunLog.NONE, out).initialState();
         int perJob = c.getInt(Keys.STEPS_PER_JOB) > 0 ? c.getInt(Keys.STEPS_PER_JOB) : steps;
         double[] ms = new double[rounds];
         try (TaskRunner r = runners.apply(e)) {
+            TrainState start = new MetaTrainer(e, r, RunLog.NONE, out).initialState();
             for (int round = -1; round < rounds; round++) {
                 long t0 = System.nanoTime();
                 Segment s = new Segment(0, start.meta(), start.optimizerState(), List.of());

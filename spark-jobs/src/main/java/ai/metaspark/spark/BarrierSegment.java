@@ -5,6 +5,7 @@ import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.MetaGradientAccumulator;
 import ai.metaspark.train.OuterLoop;
 import ai.metaspark.train.Segment;
+import ai.metaspark.train.TaskRunner;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
@@ -60,7 +61,7 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
             Segment s = OuterLoop.run(w.experiment(), from, to, start.value(), optimizerState, (meta, specs) -> {
                 MetaGradientAccumulator mine = new MetaGradientAccumulator(meta.length);
                 try {
-                    for (TaskSpec spec : slice(specs, me, tasks)) {
+                    for (TaskSpec spec : TaskRunner.slice(specs, me, tasks)) {
                         FaultInjection.maybeFail(spec);
                         mine.add(w.adapt(meta, spec));
                     }
@@ -90,10 +91,5 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
         out[0] = status;
         System.arraycopy(body, 0, out, 1, body.length);
         return out;
-    }
-
-    /** Slice {@code i} of {@code n} contiguous, order-preserving slices (as Spark's {@code parallelize} cuts). */
-    static List<TaskSpec> slice(List<TaskSpec> specs, int i, int n) {
-        return specs.subList((int) ((long) i * specs.size() / n), (int) ((long) (i + 1) * specs.size() / n));
     }
 }

@@ -73,7 +73,7 @@ public final class Conv4Classifier implements AutoCloseable {
     /** Mean cross-entropy of {@code params} on the {@code labels.length} images {@code x}. */
     public double loss(double[] params, double[] x, int[] labels) {
         double[] e = embedChecked(params, x, labels.length);
-        return crossEntropy(logits(params, e, labels.length), labels, null);
+        return SoftmaxLoss.crossEntropy(logits(params, e, labels.length), labels, classes, null);
     }
 
     /** Writes the gradient of {@link #loss} into {@code grad} (length {@link #numParams()}) and returns the loss. */
@@ -83,7 +83,7 @@ public final class Conv4Classifier implements AutoCloseable {
         double[] e = embedChecked(params, x, n);
         double[] z = logits(params, e, n);
         double[] dz = new double[n * classes];
-        double loss = crossEntropy(z, labels, dz);
+        double loss = SoftmaxLoss.crossEntropy(z, labels, classes, dz);
         embedBackward(embeddingGradient(params, dz, n), grad);
         headGradient(e, dz, n, grad);
         return loss;
@@ -142,33 +142,6 @@ public final class Conv4Classifier implements AutoCloseable {
             }
         }
         return z;
-    }
-
-    /** Mean cross-entropy; when {@code dz} is not null, also its gradient with respect to the logits. */
-    private double crossEntropy(double[] z, int[] labels, double[] dz) {
-        int n = labels.length;
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label " + labels[i] + " at " + i + " is outside 0.." + (classes - 1));
-            }
-            int o = i * classes;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < classes; j++) {
-                max = Math.max(max, z[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp(z[o + j] - max);
-            }
-            loss += Math.log(sum) + max - z[o + labels[i]];
-            if (dz != null) {
-                for (int j = 0; j < classes; j++) {
-                    dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j == labels[i] ? 1 : 0)) / n;
-                }
-            }
-        }
-        return loss / n;
     }
 
     private void headGradient(double[] e, double[] dz, int n, double[] grad) {
