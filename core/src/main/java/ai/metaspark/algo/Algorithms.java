@@ -21,8 +21,7 @@ public final class Algorithms {
         switch (name) {
             case "maml":
             case "fomaml":
-                return new Maml(k, lr, name.equals("fomaml"), c.get(Keys.MSL).equals("true"), c.getInt(Keys.MSL_ANNEAL_STEPS),
-                        c.getInt(Keys.FIRST_ORDER_STEPS));
+                return maml(c, model, name.equals("fomaml"));
             case "reptile": return new Reptile(k, lr);
             case "metasgd": return new MetaSgd(k, lr);
             case "pretrain": return new Pretrain(k, lr);
@@ -32,5 +31,19 @@ public final class Algorithms {
                 return new Anil(k, lr, model.headOffset());
             default: throw new IllegalArgumentException("unknown algorithm '" + name + "'");
         }
+    }
+
+    private static MetaAlgorithm maml(RunConfig c, ai.metaspark.model.NetworkSpec model, boolean firstOrder) {
+        int k = c.getInt(Keys.INNER_STEPS);
+        double lr = c.getDouble(Keys.INNER_LR);
+        boolean msl = c.get(Keys.MSL).equals("true");
+        boolean lslr = c.get(Keys.LSLR).equals("true");
+        boolean perStepBn = c.get(Keys.PER_STEP_BN).equals("true");
+        if (!lslr && !perStepBn) {
+            return new Maml(k, lr, firstOrder, msl, c.getInt(Keys.MSL_ANNEAL_STEPS), c.getInt(Keys.FIRST_ORDER_STEPS));
+        }
+        if (model == null) throw new IllegalArgumentException("lslr and per_step_bn need the network (its layers)");
+        return new Maml(k, lr, firstOrder, msl, c.getInt(Keys.MSL_ANNEAL_STEPS), c.getInt(Keys.FIRST_ORDER_STEPS),
+                model, lslr, perStepBn);
     }
 }

@@ -114,14 +114,6 @@ public final class Anil implements MetaAlgorithm {
         return head.gradient(es, dz, ns);
     }
 
-    /** Learning rate innerLr on the head, 0 on the body. */
-    @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        double[] rates = new double[numParams];
-        Arrays.fill(rates, headOffset, numParams, innerLr);
-        return InnerSgd.perParameter(rates);
-    }
-
     private static Conv4Classifier net(Learner learner) {
         if (!(learner instanceof Conv4Learner cl)) {
             throw new IllegalArgumentException("anil needs a Conv-4 model, got " + learner.spec());

@@ -1,7 +1,12 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.Batch;
+import ai.metaspark.task.Task;
+
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 
 /**
  * The inner loop: plain gradient descent {@code theta <- theta - alpha * grad L_support(theta)}, with one learning rate
@@ -52,23 +57,32 @@ public final class InnerSgd {
         return current;
     }
 
-    /** Query loss after 0, 1, ..., steps inner steps on the support set. */
-    public double[] curve(Learner learner, double[] theta, Batch support, Batch query, int steps) {
-        return curve(learner, theta, support, query, steps, false);
-    }
-
-    /** Query loss, or with {@code accuracy} query accuracy, after 0, 1, ..., steps inner steps on the support set. */
-    public double[] curve(Learner learner, double[] theta, Batch support, Batch query, int steps, boolean accuracy) {
-        double[] losses = new double[steps + 1];
-        double[] g = new double[theta.length];
-        double[] current = theta;
-        for (int j = 0; j <= steps; j++) {
-            losses[j] = accuracy ? learner.accuracy(current, query) : learner.loss(current, query);
-            if (j < steps) {
-                learner.gradient(current, support, g);
-                current = step(current, g);
+    /**
+     * Meta-test of one task by SGD on its support set: the query loss (or with {@code accuracy}, the query accuracy)
+     * after 0..curveSteps inner steps, and the wall time of the first {@code postStep} steps (the adaptation itself;
+     * the query evaluations along the curve are not counted). Step j is {@code stepAt.apply(j)} from the parameters
+     * {@code u_j}; the network runs with {@code paramsAt.apply(u_j, j)} (the identity but for MAML++'s per-step batch
+     * norm). One pass: the curve's steps are the adaptation's.
+     */
+    public static TaskEvaluation evaluate(Learner learner, Task task, double[] start, int postStep, int curveSteps,
+                                          boolean accuracy, IntFunction<InnerSgd> stepAt,
+                                          BiFunction<double[], Integer, double[]> paramsAt) {
+        double[] curve = new double[curveSteps + 1];
+        double[] g = new double[start.length];
+        double[] u = start;
+        long nanos = 0;
+        for (int j = 0; j <= curveSteps; j++) {
+            long t0 = System.nanoTime();
+            double[] p = paramsAt.apply(u, j);
+            long t1 = System.nanoTime();
+            curve[j] = accuracy ? learner.accuracy(p, task.query()) : learner.loss(p, task.query());
+            if (j < curveSteps) {
+                long t2 = System.nanoTime();
+                learner.gradient(p, task.support(), g);
+                u = stepAt.apply(j).step(u, g);
+                if (j < postStep) nanos += (t1 - t0) + (System.nanoTime() - t2);
             }
         }
-        return losses;
+        return new TaskEvaluation(curve, nanos / 1e6);
     }
 }

@@ -1,6 +1,8 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.task.Task;
 
 /**
@@ -21,6 +23,12 @@ import ai.metaspark.task.Task;
  *       j >= 1, {@code v <- v + w_j grad L_Q(theta_j)} (first order: {@code v = sum_j w_j grad L_Q(theta_j)}).</li>
  *   <li><b>derivative-order annealing</b> ({@code first_order_steps}): meta-steps before this one use the first-order
  *       gradient, later ones the second-order one (the meta-step is the task's {@code TaskSpec.step}).</li>
+ *   <li><b>learned per-layer per-step inner rates</b> ({@code lslr}) and <b>per-step batch norm</b>
+ *       ({@code per_step_bn}): extra meta-parameters, see {@link PerStepInner}. With them the network at step j runs
+ *       with {@code p_j} (its batch norm swapped for step j's) and the backward pass, at each step j from k-1 down to 0
+ *       with {@code v = dL/dp_{j+1}}, first moves v's batch-norm part to step j+1's copy, adds
+ *       {@code -sum_{k in layer} g_j[k] v[k]} to each layer's rate of step j, and then takes
+ *       {@code v <- v - H_S(p_j) (alpha_j . v)}.</li>
  * </ul>
  */
 public final class Maml extends UniformInnerSgd {
@@ -29,6 +37,7 @@ public final class Maml extends UniformInnerSgd {
     private final boolean msl;
     private final int mslAnnealSteps;
     private final int firstOrderSteps;
+    private final PerStepInner perStep;
 
     public Maml(int innerSteps, double innerLr, boolean firstOrder) {
         this(innerSteps, innerLr, firstOrder, false, 1, 0);
@@ -36,11 +45,24 @@ public final class Maml extends UniformInnerSgd {
 
     /** With the MAML++ options: multi-step loss annealed over {@code mslAnnealSteps}, first order before {@code firstOrderSteps}. */
     public Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps) {
+        this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps, PerStepInner.none(innerSteps, innerLr));
+    }
+
+    /** With all MAML++ options, {@code lslr} and {@code perStepBn} for the network {@code net}. */
+    public Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps,
+                NetworkSpec net, boolean lslr, boolean perStepBn) {
+        this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps,
+                PerStepInner.of(net, innerSteps, innerLr, lslr, perStepBn));
+    }
+
+    private Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps,
+                 PerStepInner perStep) {
         super(innerSteps, innerLr);
         this.firstOrder = firstOrder;
         this.msl = msl;
         this.mslAnnealSteps = Math.max(1, mslAnnealSteps);
         this.firstOrderSteps = firstOrderSteps;
+        this.perStep = perStep;
     }
 
     /**
@@ -58,42 +80,74 @@ public final class Maml extends UniformInnerSgd {
     }
 
     @Override
-    public TaskOutcome adapt(Learner learner, double[] theta, Task task) {
+    public double[] initialize(double[] theta) {
+        return perStep.initialize(theta);
+    }
+
+    @Override
+    public TaskOutcome adapt(Learner learner, double[] meta, Task task) {
         boolean firstOrder = this.firstOrder || task.spec().step() < firstOrderSteps;
         double[] w = msl ? mslWeights(innerSteps, task.spec().step(), mslAnnealSteps) : null;
-        double[] g = new double[theta.length];
-        double[][] path = innerPath(learner, theta, task, g);
-        double[] pre = learner.lossAndAccuracy(theta, task.query());
-        double[] v = new double[theta.length];
+        int p = meta.length - perStep.extraLength();
+        double[][] grads = new double[innerSteps][];
+        double[][] path = innerPath(learner, meta, p, task, grads);
+        double[] pre = learner.lossAndAccuracy(path[0], task.query());
+        double[] out = perStep.active() ? new double[meta.length] : null;
+        double[] v = new double[p];
+        double[] g = new double[p];
         double post = learner.gradient(path[innerSteps], task.query(), v);
         if (w != null) {
             for (int k = 0; k < v.length; k++) v[k] *= w[innerSteps - 1];
         }
         for (int j = innerSteps - 1; j >= 0; j--) {
-            if (!firstOrder) {
-                learner.hessianVector(path[j], task.support(), v, g);
-                for (int k = 0; k < v.length; k++) v[k] -= innerLr * g[k];
-            }
+            perStep.creditBatchNorm(v, j + 1, out);
+            perStep.creditRates(grads[j], v, j, out);
+            if (!firstOrder) backThroughStep(learner, meta, path[j], task, j, v, g);
             if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
                 learner.gradient(path[j], task.query(), g);
                 for (int k = 0; k < v.length; k++) v[k] += w[j - 1] * g[k];
             }
         }
-        return new TaskOutcome(v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
+        if (out != null) System.arraycopy(v, 0, out, 0, p);
+        return new TaskOutcome(out != null ? out : v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
+    }
+
+    /** {@code v <- v - H_S(p_j) (alpha_j . v)}; with one rate, {@code v - alpha H_S(p_j) v} ({@code g} is scratch). */
+    private void backThroughStep(Learner learner, double[] meta, double[] pj, Task task, int j, double[] v, double[] g) {
+        if (perStep.lslr()) {
+            double[] scaled = new double[v.length];
+            perStep.inner(meta, j).scale(v, scaled);
+            learner.hessianVector(pj, task.support(), scaled, g);
+            for (int k = 0; k < v.length; k++) v[k] -= g[k];
+        } else {
+            learner.hessianVector(pj, task.support(), v, g);
+            for (int k = 0; k < v.length; k++) v[k] -= innerLr * g[k];
+        }
     }
 
     /**
-     * theta_0 = theta, ..., theta_k: the parameters before and after each inner step on the support set
-     * ({@code g} is scratch for the gradients).
+     * p_0, ..., p_k: the parameters the network runs with before and after each inner step on the support set;
+     * {@code grads[j]} receives the support gradient at p_j (kept for LSLR, else one scratch array).
      */
-    private double[][] innerPath(Learner learner, double[] theta, Task task, double[] g) {
-        InnerSgd inner = InnerSgd.uniform(innerLr);
+    private double[][] innerPath(Learner learner, double[] meta, int p, Task task, double[][] grads) {
         double[][] path = new double[innerSteps + 1][];
-        path[0] = theta;
+        double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
+        path[0] = perStep.forward(meta, u, 0);
+        double[] scratch = perStep.lslr() ? null : new double[p];
         for (int j = 0; j < innerSteps; j++) {
-            learner.gradient(path[j], task.support(), g);
-            path[j + 1] = inner.step(path[j], g);
+            grads[j] = scratch != null ? scratch : new double[p];
+            learner.gradient(path[j], task.support(), grads[j]);
+            u = perStep.inner(meta, j).step(u, grads[j]);
+            path[j + 1] = perStep.forward(meta, u, j + 1);
         }
         return path;
+    }
+
+    /** Meta-test: step j's rates and batch norm (plain SGD at {@code inner_lr} without the MAML++ per-step options). */
+    @Override
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+                                   boolean accuracy) {
+        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
+                j -> perStep.inner(meta, j), (u, j) -> perStep.forward(meta, u, j));
     }
 }

@@ -22,30 +22,11 @@ public interface MetaAlgorithm extends Serializable {
         return java.util.Arrays.copyOf(meta, numParams);
     }
 
-    /** How a test task is adapted: the inner loop used at meta-test time. */
-    InnerSgd testTimeInner(double[] meta, int numParams);
-
     /**
      * Meta-test of one task: the query loss (or with {@code accuracy}, the query accuracy) after 0..curveSteps steps
-     * of {@link #testTimeInner}, and the wall time of the first {@code postStep} steps (the adaptation itself; the
-     * query evaluations along the curve are not counted). One pass: the curve's steps are the adaptation's.
+     * of the algorithm's own adaptation, and the wall time of the first {@code postStep} steps (the adaptation itself;
+     * the query evaluations along the curve are not counted).
      */
-    default TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
-                                    boolean accuracy) {
-        double[] current = networkParams(meta, numParams);
-        InnerSgd inner = testTimeInner(meta, numParams);
-        double[] curve = new double[curveSteps + 1];
-        double[] g = new double[current.length];
-        long nanos = 0;
-        for (int j = 0; j <= curveSteps; j++) {
-            curve[j] = accuracy ? learner.accuracy(current, task.query()) : learner.loss(current, task.query());
-            if (j < curveSteps) {
-                long t0 = System.nanoTime();
-                learner.gradient(current, task.support(), g);
-                current = inner.step(current, g);
-                if (j < postStep) nanos += System.nanoTime() - t0;
-            }
-        }
-        return new TaskEvaluation(curve, nanos / 1e6);
-    }
+    TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+                            boolean accuracy);
 }

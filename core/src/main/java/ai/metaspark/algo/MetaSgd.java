@@ -1,5 +1,6 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.Task;
 
@@ -60,8 +61,16 @@ public final class MetaSgd implements MetaAlgorithm {
         return new TaskOutcome(out, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
     }
 
+    /** Meta-test: SGD with the learned per-parameter rates. */
     @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+                                   boolean accuracy) {
+        InnerSgd inner = testTimeInner(meta, numParams);
+        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
+                j -> inner, (u, j) -> u);
+    }
+
+    private static InnerSgd testTimeInner(double[] meta, int numParams) {
         return InnerSgd.perParameter(Arrays.copyOfRange(meta, numParams, 2 * numParams));
     }
 }

@@ -50,12 +50,6 @@ public final class ProtoNet implements MetaAlgorithm {
         return new TaskEvaluation(new double[] {value}, millis);
     }
 
-    /** Prototypical Networks adapt by computing prototypes; there is no SGD inner loop to run. */
-    @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        return InnerSgd.uniform(0);
-    }
-
     /** One forward pass: embeddings, prototypes and query logits. */
     private static final class Episode {
         final Conv4Classifier net;

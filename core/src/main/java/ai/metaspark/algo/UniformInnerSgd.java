@@ -1,5 +1,9 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
+
 /**
  * Base of the algorithms whose meta-parameters are just the network's and whose inner loop is SGD with one learning
  * rate: {@code inner_steps} steps at {@code inner_lr}, at training and at meta-test time alike.
@@ -19,8 +23,12 @@ abstract class UniformInnerSgd implements MetaAlgorithm {
         return theta.clone();
     }
 
+    /** Meta-test: plain SGD at {@code inner_lr} from the meta-parameters. */
     @Override
-    public InnerSgd testTimeInner(double[] meta, int numParams) {
-        return InnerSgd.uniform(innerLr);
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+                                   boolean accuracy) {
+        InnerSgd inner = InnerSgd.uniform(innerLr);
+        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
+                j -> inner, (u, j) -> u);
     }
 }

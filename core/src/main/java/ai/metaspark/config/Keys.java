@@ -56,6 +56,12 @@ public final class Keys {
             "meta-steps over which the multi-step-loss weights of the non-final inner steps fall from 1/k to 0.03/k");
     public static final ConfigKey<Integer> FIRST_ORDER_STEPS = intKey("first_order_steps", 0, v -> v >= 0,
             "an integer >= 0", "MAML++ derivative-order annealing (maml): first-order meta-gradients before this meta-step");
+    public static final ConfigKey<String> LSLR = choice("lslr", "false",
+            "MAML++ learned per-layer per-step inner learning rates (maml, fomaml): one rate per parameter tensor and inner "
+                    + "step, starting at inner_lr, learned by the outer loop", "false", "true");
+    public static final ConfigKey<String> PER_STEP_BN = choice("per_step_bn", "false",
+            "MAML++ per-step batch norm (maml, fomaml; conv4 models): batch-norm weights and biases of their own at "
+                    + "every inner step, learned by the outer loop and not adapted by the inner one", "false", "true");
     public static final ConfigKey<List<Integer>> HIDDEN = add(new ConfigKey<>("hidden", ConfigKey.Type.INT_LIST, List.of(40, 40),
             l -> !l.isEmpty() && l.stream().allMatch(h -> h >= 1), "a non-empty list of layer widths >= 1", null,
             "hidden layer widths of the MLP"));

@@ -3,6 +3,8 @@ package ai.metaspark.model;
 import ai.metaspark.model.conv.Conv4Classifier;
 import ai.metaspark.model.conv.Conv4Spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,20 @@ public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
     @Override
     public int headOffset() {
         return conv.numParams();
+    }
+
+    /** Per block {@code b}: {@code block<b>.conv}, {@code .gamma}, {@code .beta} (batch norm); then {@code head.W}, {@code head.b}. */
+    @Override
+    public List<ParamGroup> paramGroups() {
+        List<ParamGroup> groups = new ArrayList<>();
+        for (int b = 0; b < conv.blocks(); b++) {
+            groups.add(new ParamGroup("block" + b + ".conv", conv.weightOffset(b), conv.weightCount(b), false));
+            groups.add(new ParamGroup("block" + b + ".gamma", conv.gammaOffset(b), conv.filters(), true));
+            groups.add(new ParamGroup("block" + b + ".beta", conv.betaOffset(b), conv.filters(), true));
+        }
+        groups.add(new ParamGroup("head.W", headOffset(), conv.embeddingSize() * classes, false));
+        groups.add(new ParamGroup("head.b", headOffset() + conv.embeddingSize() * classes, classes, false));
+        return groups;
     }
 
     @Override

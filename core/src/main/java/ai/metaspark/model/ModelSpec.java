@@ -41,6 +41,21 @@ public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activatio
         return numParams() - (hidden.get(hidden.size() - 1) + 1) * outputs;
     }
 
+    /** Per layer {@code l} (1-based): {@code dense<l>.W}, then {@code dense<l>.b}. */
+    @Override
+    public List<ParamGroup> paramGroups() {
+        int[] s = sizes();
+        List<ParamGroup> groups = new java.util.ArrayList<>();
+        int off = 0;
+        for (int l = 1; l < s.length; l++) {
+            groups.add(new ParamGroup("dense" + l + ".W", off, s[l - 1] * s[l], false));
+            off += s[l - 1] * s[l];
+            groups.add(new ParamGroup("dense" + l + ".b", off, s[l], false));
+            off += s[l];
+        }
+        return groups;
+    }
+
     @Override
     public boolean classifier() {
         return false;

@@ -18,6 +18,12 @@ public interface NetworkSpec extends Serializable {
     /** Offset of the output layer's parameters (the "head"); everything before it is the body. */
     int headOffset();
 
+    /**
+     * The parameter tensors in flat order, covering {@code [0, numParams())} without gaps: the "layers" of MAML++'s
+     * per-layer inner learning rates.
+     */
+    java.util.List<ParamGroup> paramGroups();
+
     /** Whether the loss is softmax cross-entropy on one-hot targets (so accuracy is meaningful). */
     boolean classifier();
 

@@ -5,6 +5,7 @@ import ai.metaspark.algo.MetaAlgorithm;
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.config.ConfigException;
+import ai.metaspark.config.ConfigKey;
 import ai.metaspark.data.DataException;
 import ai.metaspark.data.omniglot.OmniglotFamily;
 import ai.metaspark.data.omniglot.Protocol;
@@ -26,6 +27,7 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -57,6 +59,7 @@ public final class Experiment implements Serializable {
         if ((algo.equals("protonet") || algo.equals("anil")) && modelName.equals("mlp")) {
             throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (task omniglot)");
         }
+        checkMamlPlusPlus(config, algo, modelName);
         if (task.equals("omniglot")) {
             String location = resolveData(config.get(Keys.DATA));
             this.family = new OmniglotFamily(location, Protocol.of(config.get(Keys.PROTOCOL)), config.getInt(Keys.N_WAY));
@@ -70,6 +73,19 @@ public final class Experiment implements Serializable {
         this.algorithm = Algorithms.fromConfig(config, model);
         this.sampler = new TaskSampler(config.get(Keys.SEED));
         if (task.equals("omniglot")) checkData();
+    }
+
+    /** The MAML++ options that add meta-parameters apply to maml and fomaml; per-step batch norm needs batch norm. */
+    private static void checkMamlPlusPlus(RunConfig config, String algo, String modelName) {
+        boolean maml = algo.equals("maml") || algo.equals("fomaml");
+        for (ConfigKey<String> key : List.of(Keys.LSLR, Keys.PER_STEP_BN)) {
+            if (config.get(key).equals("true") && !maml) {
+                throw new ConfigException(key.name() + ": true applies to algorithm maml or fomaml, not " + algo);
+            }
+        }
+        if (config.get(Keys.PER_STEP_BN).equals("true") && modelName.equals("mlp")) {
+            throw new ConfigException("per_step_bn: true needs batch norm (model conv4 or conv4-strided), not model mlp");
+        }
     }
 
     /**

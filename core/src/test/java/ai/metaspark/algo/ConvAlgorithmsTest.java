@@ -36,7 +36,7 @@ class ConvAlgorithmsTest {
         return new Batch(n, 784, WAYS, x, y);
     }
 
-    private static Task task(long seed) {
+    static Task task(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         return new Task(new TaskSpec(Split.TRAIN, 0, 0, seed), batch(rng, 1), batch(rng, 3));
     }
