@@ -63,6 +63,38 @@ class OmniglotTrainingTest {
     }
 
     @Test
+    void mamlPlusPlusRecipeLearnsItsPerStepRatesAndBatchNorm() throws java.io.IOException {
+        Path recipe = Experiment.projectRoot().resolve("conf/omniglot-5w1s-mamlpp.yaml");
+        RunConfig c;
+        try (var in = Files.newInputStream(recipe)) {
+            c = RunConfig.fromYaml(in, recipe.toString(), List.of("meta_steps=3", "meta_batch=2", "val_every=0",
+                    "checkpoint_every=0", "first_order_steps=2"));
+        }
+        config(); // skips without the data
+        Experiment e = Experiment.from(c);
+        int p = e.model().numParams();
+        try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
+            MetaTrainer t = new MetaTrainer(e, runner, RunLog.NONE, QUIET);
+            TrainState start = t.initialState();
+            assertEquals(p + 5 * 512 + 5 * 14, start.meta().length, "theta, 5 batch-norm copies, 5 x 14 rates");
+            TrainState end = t.train(start);
+            double[] m = end.meta();
+            int rates = p + 5 * 512;
+            for (int i = rates; i < m.length; i++) { // groups: 4 x (conv, gamma, beta), head W, head b
+                int g = (i - rates) % 14;
+                if (g < 12 && g % 3 != 0) {
+                    assertEquals(0.1, m[i], 0.0, "batch norm is not adapted inside: its rate " + g + " stays");
+                } else {
+                    assertTrue(m[i] != 0.1, "rate of group " + g + " at step " + (i - rates) / 14 + " was learned: " + m[i]);
+                }
+            }
+            assertTrue(m[p] != start.meta()[p], "step 1's batch-norm copy was learned");
+            EvalResult r = t.evaluate(MetaTrainer.result(c, end), Split.TEST, 4);
+            assertEquals(6, r.perStep().length, "accuracy after 0..5 inner steps");
+        }
+    }
+
+    @Test
     void validationLogsAccuracyAndEarlyStoppingKeepsTheHighest() {
         List<Map<String, Object>> lines = new ArrayList<>();
         RunLog log = collecting(lines);
