@@ -21,7 +21,8 @@ public final class Algorithms {
         switch (name) {
             case "maml":
             case "fomaml":
-                return maml(c, model, name.equals("fomaml"));
+                return new Maml(k, lr, name.equals("fomaml"), isTrue(c, Keys.MSL), c.getInt(Keys.MSL_ANNEAL_STEPS),
+                        c.getInt(Keys.FIRST_ORDER_STEPS), model, isTrue(c, Keys.LSLR), isTrue(c, Keys.PER_STEP_BN));
             case "reptile": return new Reptile(k, lr);
             case "metasgd": return new MetaSgd(k, lr);
             case "pretrain": return new Pretrain(k, lr);
@@ -33,17 +34,7 @@ public final class Algorithms {
         }
     }
 
-    private static MetaAlgorithm maml(RunConfig c, ai.metaspark.model.NetworkSpec model, boolean firstOrder) {
-        int k = c.getInt(Keys.INNER_STEPS);
-        double lr = c.getDouble(Keys.INNER_LR);
-        boolean msl = c.get(Keys.MSL).equals("true");
-        boolean lslr = c.get(Keys.LSLR).equals("true");
-        boolean perStepBn = c.get(Keys.PER_STEP_BN).equals("true");
-        if (!lslr && !perStepBn) {
-            return new Maml(k, lr, firstOrder, msl, c.getInt(Keys.MSL_ANNEAL_STEPS), c.getInt(Keys.FIRST_ORDER_STEPS));
-        }
-        if (model == null) throw new IllegalArgumentException("lslr and per_step_bn need the network (its layers)");
-        return new Maml(k, lr, firstOrder, msl, c.getInt(Keys.MSL_ANNEAL_STEPS), c.getInt(Keys.FIRST_ORDER_STEPS),
-                model, lslr, perStepBn);
+    private static boolean isTrue(RunConfig c, ai.metaspark.config.ConfigKey<String> flag) {
+        return c.get(flag).equals("true");
     }
 }

@@ -48,7 +48,7 @@ public final class Maml extends UniformInnerSgd {
         this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps, PerStepInner.none(innerSteps, innerLr));
     }
 
-    /** With all MAML++ options, {@code lslr} and {@code perStepBn} for the network {@code net}. */
+    /** With all MAML++ options, {@code lslr} and {@code perStepBn} for the network {@code net} (null when both are off). */
     public Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps,
                 NetworkSpec net, boolean lslr, boolean perStepBn) {
         this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps,
@@ -89,8 +89,10 @@ public final class Maml extends UniformInnerSgd {
         boolean firstOrder = this.firstOrder || task.spec().step() < firstOrderSteps;
         double[] w = msl ? mslWeights(innerSteps, task.spec().step(), mslAnnealSteps) : null;
         int p = meta.length - perStep.extraLength();
+        InnerSgd[] steps = new InnerSgd[innerSteps];
+        for (int j = 0; j < innerSteps; j++) steps[j] = perStep.inner(meta, j);
         double[][] grads = new double[innerSteps][];
-        double[][] path = innerPath(learner, meta, p, task, grads);
+        double[][] path = innerPath(learner, meta, p, task, steps, grads);
         double[] pre = learner.lossAndAccuracy(path[0], task.query());
         double[] out = perStep.active() ? new double[meta.length] : null;
         double[] v = new double[p];
@@ -102,7 +104,7 @@ public final class Maml extends UniformInnerSgd {
         for (int j = innerSteps - 1; j >= 0; j--) {
             perStep.creditBatchNorm(v, j + 1, out);
             perStep.creditRates(grads[j], v, j, out);
-            if (!firstOrder) backThroughStep(learner, meta, path[j], task, j, v, g);
+            if (!firstOrder) backThroughStep(learner, steps[j], path[j], task, v, g);
             if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
                 learner.gradient(path[j], task.query(), g);
                 for (int k = 0; k < v.length; k++) v[k] += w[j - 1] * g[k];
@@ -113,10 +115,10 @@ public final class Maml extends UniformInnerSgd {
     }
 
     /** {@code v <- v - H_S(p_j) (alpha_j . v)}; with one rate, {@code v - alpha H_S(p_j) v} ({@code g} is scratch). */
-    private void backThroughStep(Learner learner, double[] meta, double[] pj, Task task, int j, double[] v, double[] g) {
+    private void backThroughStep(Learner learner, InnerSgd step, double[] pj, Task task, double[] v, double[] g) {
         if (perStep.lslr()) {
             double[] scaled = new double[v.length];
-            perStep.inner(meta, j).scale(v, scaled);
+            step.scale(v, scaled);
             learner.hessianVector(pj, task.support(), scaled, g);
             for (int k = 0; k < v.length; k++) v[k] -= g[k];
         } else {
@@ -127,9 +129,10 @@ public final class Maml extends UniformInnerSgd {
 
     /**
      * p_0, ..., p_k: the parameters the network runs with before and after each inner step on the support set;
-     * {@code grads[j]} receives the support gradient at p_j (kept for LSLR, else one scratch array).
+     * step j is {@code steps[j]}; {@code grads[j]} receives the support gradient at p_j (kept for LSLR, else one
+     * scratch array).
      */
-    private double[][] innerPath(Learner learner, double[] meta, int p, Task task, double[][] grads) {
+    private double[][] innerPath(Learner learner, double[] meta, int p, Task task, InnerSgd[] steps, double[][] grads) {
         double[][] path = new double[innerSteps + 1][];
         double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
         path[0] = perStep.forward(meta, u, 0);
@@ -137,7 +140,7 @@ public final class Maml extends UniformInnerSgd {
         for (int j = 0; j < innerSteps; j++) {
             grads[j] = scratch != null ? scratch : new double[p];
             learner.gradient(path[j], task.support(), grads[j]);
-            u = perStep.inner(meta, j).step(u, grads[j]);
+            u = steps[j].step(u, grads[j]);
             path[j + 1] = perStep.forward(meta, u, j + 1);
         }
         return path;

@@ -59,9 +59,10 @@ final class PerStepInner implements Serializable {
         return new PerStepInner(0, steps, innerLr, false, false, List.of());
     }
 
-    /** The options for {@code net} with {@code steps} inner steps. */
+    /** The options for {@code net} with {@code steps} inner steps ({@code net} may be null when both are off). */
     static PerStepInner of(NetworkSpec net, int steps, double innerLr, boolean lslr, boolean perStepBn) {
         if (!lslr && !perStepBn) return none(steps, innerLr);
+        if (net == null) throw new IllegalArgumentException("lslr and per_step_bn need the network (its layers)");
         return new PerStepInner(net.numParams(), steps, innerLr, lslr, perStepBn, net.paramGroups());
     }
 

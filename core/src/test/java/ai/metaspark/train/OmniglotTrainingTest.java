@@ -25,9 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OmniglotTrainingTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-    private static RunConfig config(String... overrides) {
+    /** Skips the test when the data is not there. */
+    private static void assumeData() {
         Path data = Path.of(Experiment.resolveData(RunConfig.defaults().get(ai.metaspark.config.Keys.DATA)));
         Assumptions.assumeTrue(Files.exists(data.resolve("images_background.zip")), "no Omniglot data at " + data);
+    }
+
+    private static RunConfig config(String... overrides) {
+        assumeData();
         return RunConfig.defaults().with("task=omniglot", "n_way=5", "k_shot=1", "k_query=15", "eval_query=15",
                 "val_every=0", "checkpoint_every=0", "seed=7").with(overrides);
     }
@@ -64,13 +69,13 @@ class OmniglotTrainingTest {
 
     @Test
     void mamlPlusPlusRecipeLearnsItsPerStepRatesAndBatchNorm() throws java.io.IOException {
+        assumeData();
         Path recipe = Experiment.projectRoot().resolve("conf/omniglot-5w1s-mamlpp.yaml");
         RunConfig c;
         try (var in = Files.newInputStream(recipe)) {
             c = RunConfig.fromYaml(in, recipe.toString(), List.of("meta_steps=3", "meta_batch=2", "val_every=0",
                     "checkpoint_every=0", "first_order_steps=2"));
         }
-        config(); // skips without the data
         Experiment e = Experiment.from(c);
         int p = e.model().numParams();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
