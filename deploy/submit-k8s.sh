@@ -54,7 +54,7 @@ MS_CONF+=(
   --conf "spark.kubernetes.container.image=$METASPARK_IMAGE"
   --conf spark.kubernetes.container.image.pullPolicy=IfNotPresent
   --conf "spark.kubernetes.authenticate.driver.serviceAccountName=${METASPARK_K8S_SERVICE_ACCOUNT:-metaspark-spark}"
-  # The driver pod runs the BLAS self-check and the outer optimizer (ND4J): same variables as the executors.
+  # The driver pod loads ND4J and runs its BLAS self-check: same variables as the executors.
   --conf spark.kubernetes.driverEnv.OMP_NUM_THREADS=1
 )
 if [[ -n "$MS_DRIVER_CORETYPE" ]]; then

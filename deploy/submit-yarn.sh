@@ -64,7 +64,7 @@ if [[ -n "${METASPARK_YARN_QUEUE:-}" ]]; then
 fi
 if [[ "$mode" == cluster ]]; then
   # The driver lives in the ApplicationMaster's container: it needs its own off-heap room and the BLAS variables
-  # (it runs the BLAS self-check and the outer optimizer, which use ND4J).
+  # (it loads ND4J and runs its BLAS self-check).
   MS_CONF+=(
     --driver-cores "${METASPARK_DRIVER_CORES:-2}"
     --conf "spark.driver.memoryOverhead=${METASPARK_DRIVER_OVERHEAD:-2g}"

@@ -114,7 +114,7 @@ public final class SinusoidBench {
         part("sample + materialize 25 tasks", median(sample), total);
         part("inner loop + meta-gradient, 25 tasks", median(adapt), total);
         part("exact accumulation", median(sum), total);
-        part("outer Adam step (ND4J)", median(outer), total);
+        part("outer Adam step", median(outer), total);
     }
 
     private void part(String name, double ms, double total) {
