@@ -94,7 +94,7 @@ public final class Keys {
     public static final ConfigKey<Integer> PARTITIONS = intKey("partitions", 0, v -> v >= 0, "an integer >= 0",
             "Spark tasks per meta-step (0: the cluster's default parallelism); results do not depend on it");
     public static final ConfigKey<Integer> STEPS_PER_JOB = intKey("steps_per_job", 0, v -> v >= 0, "an integer >= 0",
-            "meta-steps per Spark job (0: auto, about five seconds of work per job; 1: one job per step, no barrier mode); "
+            "meta-steps per Spark job (0: auto, about twenty seconds of work per job; 1: one job per step, no barrier mode); "
                     + "results do not depend on it");
     public static final ConfigKey<Integer> LOG_EVERY = positiveInt("log_every", 100, "steps between lines of metrics.jsonl");
     public static final ConfigKey<Integer> CHECKPOINT_EVERY = intKey("checkpoint_every", 5000, v -> v >= 0,

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SegmentLengthTest {
     @Test
-    void autoStartsAtOneStepAndGrowsByDoublingToAboutFiveSeconds() {
+    void autoStartsAtOneStepAndGrowsByDoublingToAboutTwentySeconds() {
         SegmentLength auto = new SegmentLength(0);
         assertEquals(1, auto.next());
         long ms = 1_000_000L;
@@ -15,9 +15,9 @@ class SegmentLengthTest {
         auto.observe(2, 8 * ms);
         assertEquals(4, auto.next());
         for (int i = 0; i < 20; i++) auto.observe(auto.next(), auto.next() * 4 * ms);
-        assertEquals(1250, auto.next(), "five seconds at 4 ms per step");
-        auto.observe(1250, 1250 * 400 * ms);
-        assertEquals(12, auto.next(), "shrinks at once when steps slow down");
+        assertEquals(5000, auto.next(), "twenty seconds at 4 ms per step");
+        auto.observe(5000, 5000 * 400 * ms);
+        assertEquals(50, auto.next(), "shrinks at once when steps slow down");
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * {@code bin/metaspark bench spark}: the time of one meta-step (meta-batch 32) in-process against Spark: embedded
  * {@code local[2]}, and {@code local-cluster} with one and two executor JVMs of one core. Spark's overhead is
  * {@code local[2]} against two in-process threads; the scaling efficiency is {@code t(1 executor) / (2 t(2 executors))}.
- * Medians over timed rounds after a warm-up round.
+ * Medians over timed rounds after a warm-up round. A round trains its steps as one segment, as training does: one Spark
+ * job of about the auto segment length ({@code steps_per_job: 0}).
  */
 public final class SparkBench {
     private static final int META_BATCH = 32;
@@ -36,8 +37,8 @@ public final class SparkBench {
         this.out = out;
     }
 
-    /** A named configuration to time, and its meta-steps per timed round. */
-    public record Workload(String name, RunConfig config, int steps) {
+    /** A named configuration to time, its meta-steps per timed round and in the warm-up round. */
+    public record Workload(String name, RunConfig config, int steps, int warmupSteps) {
     }
 
     public void run(List<Workload> workloads) {
@@ -47,13 +48,12 @@ public final class SparkBench {
         out.println("| --- | --- | --- | --- |");
         for (Workload w : workloads) {
             RunConfig c = w.config().with("meta_batch=" + META_BATCH);
-            int n = w.steps();
-            double local1 = row(w, "in-process, 1 thread", -1, time(c, n, e -> new LocalTaskRunner(e, 1)));
-            double local2 = row(w, "in-process, 2 threads", -1, time(c, n, e -> new LocalTaskRunner(e, 2)));
-            row(w, "Spark local[2], one job per step", local2, timeSpark(c.with("steps_per_job=1"), n, "local[2]"));
-            double spark = row(w, "Spark local[2]", local2, timeSpark(c, n, "local[2]"));
-            double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(c, n, "local-cluster[1,1,1536]"));
-            double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(c, n, "local-cluster[2,1,1536]"));
+            double local1 = row(w, "in-process, 1 thread", -1, time(w, c, e -> new LocalTaskRunner(e, 1)));
+            double local2 = row(w, "in-process, 2 threads", -1, time(w, c, e -> new LocalTaskRunner(e, 2)));
+            row(w, "Spark local[2], one job per step", local2, timeSpark(w, c.with("steps_per_job=1"), "local[2]"));
+            double spark = row(w, "Spark local[2]", local2, timeSpark(w, c, "local[2]"));
+            double one = row(w, "Spark local-cluster, 1 executor x 1 core", local2, timeSpark(w, c, "local-cluster[1,1,1536]"));
+            double two = row(w, "Spark local-cluster, 2 executors x 1 core", local2, timeSpark(w, c, "local-cluster[2,1,1536]"));
             out.printf(Locale.ROOT, "| %s | Spark overhead local[2] vs in-process: %+.1f%%; scaling 1 -> 2 executors: efficiency %.2f | | |%n",
                     w.name(), 100 * (spark / local2 - 1), one / (2 * two));
         }
@@ -66,7 +66,7 @@ public final class SparkBench {
         return ms;
     }
 
-    private double timeSpark(RunConfig c, int steps, String master) {
+    private double timeSpark(Workload w, RunConfig c, String master) {
         SparkConf conf = SparkRuntime.conf(master, "metaspark bench spark");
         if (master.startsWith("local-cluster")) {
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
@@ -75,23 +75,24 @@ public final class SparkBench {
         JavaSparkContext sc = SparkRuntime.start(conf);
         try {
             int partitions = master.startsWith("local-cluster[1") ? 1 : 2;
-            return time(c, steps, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
+            return time(w, c, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
         } finally {
             sc.stop();
         }
     }
 
     /**
-     * Median milliseconds per meta-step (tasks and outer update) over the timed rounds; a round trains {@code steps}
+     * Median milliseconds per meta-step (tasks and outer update) over the timed rounds; a round trains the workload's
      * steps from the initial state, in one segment unless {@code steps_per_job} is 1.
      */
-    private double time(RunConfig c, int steps, Function<Experiment, TaskRunner> runners) {
+    private double time(Workload w, RunConfig c, Function<Experiment, TaskRunner> runners) {
         Experiment e = Experiment.from(c);
-        int perJob = c.getInt(Keys.STEPS_PER_JOB) > 0 ? c.getInt(Keys.STEPS_PER_JOB) : steps;
         double[] ms = new double[rounds];
         try (TaskRunner r = runners.apply(e)) {
             TrainState start = new MetaTrainer(e, r, RunLog.NONE, out).initialState();
             for (int round = -1; round < rounds; round++) {
+                int steps = round < 0 ? w.warmupSteps() : w.steps();
+                int perJob = c.getInt(Keys.STEPS_PER_JOB) > 0 ? c.getInt(Keys.STEPS_PER_JOB) : steps;
                 long t0 = System.nanoTime();
                 Segment s = new Segment(0, start.meta(), start.optimizerState(), List.of());
                 while (s.end() < steps) s = r.train(e, s.end(), Math.min(steps, s.end() + perJob), s.meta(), s.optimizerState());

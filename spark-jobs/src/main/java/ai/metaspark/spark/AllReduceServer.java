@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The driver's end of a segment's all-reduce: the barrier tasks of a segment dial it, and for every meta-step each
@@ -23,26 +24,30 @@ import java.util.Map;
  * connection per task. A stage attempt's tasks form a group; a re-run attempt (after a task failure) forms a new one,
  * and a group whose connection breaks is closed whole, which fails its remaining tasks at once. A task whose share
  * diverged sends a failure frame instead of its sum; then every task gets the failure, so all stop at the same step.
+ * At the end task 0 sends the segment's outcome on the same connection (every task holds the same bits), so the job
+ * itself returns nothing: no result travels through Spark's shuffle and collect.
  */
 final class AllReduceServer implements AutoCloseable {
     private static final int HELLO_TIMEOUT_MS = 60_000;
     /** A frame length that says: this task's share of the step is not finite (it diverged); a message follows. */
     private static final int FAILED = -1;
+    /** A frame length that says: the segment is over; its outcome follows (length, bytes), answered by {@link #ACK}. */
+    private static final int OUTCOME = -2;
+    private static final int ACK = 1;
     private final ServerSocket server;
     private final long token = new SecureRandom().nextLong();
     private final int tasks;
-    private final int steps;
     private final int size;
     private final Map<Integer, Socket[]> groups = new HashMap<>();
+    private final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
 
     /**
      * @param bindHost the interface to listen on
      * @param port     0 for any free port
      * @param tasks    barrier tasks per stage attempt
-     * @param steps    meta-steps in the segment (rounds of the all-reduce)
      * @param size     meta-parameter count
      */
-    AllReduceServer(String bindHost, int port, int tasks, int steps, int size) {
+    AllReduceServer(String bindHost, int port, int tasks, int size) {
         try {
             server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
         } catch (IOException e) {
@@ -50,7 +55,6 @@ final class AllReduceServer implements AutoCloseable {
                     + " (set spark.metaspark.allreduce.port to a free port the executors can reach)", e);
         }
         this.tasks = tasks;
-        this.steps = steps;
         this.size = size;
         Thread acceptor = new Thread(this::accept, "metaspark-allreduce");
         acceptor.setDaemon(true);
@@ -64,6 +68,16 @@ final class AllReduceServer implements AutoCloseable {
     /** The secret every task must present, so that nothing else on the network joins the sum. */
     long token() {
         return token;
+    }
+
+    /**
+     * The outcome task 0 sent: present once a stage attempt has finished (its task 0 waits for the driver's
+     * acknowledgement before it ends). Attempts that get that far send the same bits.
+     */
+    byte[] outcome() {
+        byte[] b = outcome.getNow(null);
+        if (b == null) throw new IllegalStateException("the segment's barrier job ended without an outcome from task 0");
+        return b;
     }
 
     private void accept() {
@@ -99,7 +113,10 @@ final class AllReduceServer implements AutoCloseable {
         t.start();
     }
 
-    /** Runs the rounds of one stage attempt; closes its connections when done or at the first broken one. */
+    /**
+     * Runs the rounds of one stage attempt until task 0 sends the outcome; closes its connections then or at the
+     * first broken one. Every task runs the same steps, so when task 0 is done the others are too.
+     */
     private void reduce(Socket[] group) {
         try {
             DataInputStream[] in = new DataInputStream[tasks];
@@ -108,35 +125,44 @@ final class AllReduceServer implements AutoCloseable {
                 in[i] = new DataInputStream(new BufferedInputStream(group[i].getInputStream()));
                 out[i] = new DataOutputStream(new BufferedOutputStream(group[i].getOutputStream()));
             }
-            for (int step = 0; step < steps; step++) {
-                MetaGradientAccumulator total = new MetaGradientAccumulator(size);
-                String failure = null;
-                for (DataInputStream i : in) {
-                    int length = i.readInt();
-                    if (length == FAILED) {
-                        String m = i.readUTF();
-                        if (failure == null) failure = m;
-                    } else {
-                        total.merge(MetaGradientAccumulator.fromBytes(readBytes(i, length)));
-                    }
-                }
-                byte[] bytes = failure == null ? total.toBytes() : null;
-                for (DataOutputStream o : out) {
-                    if (bytes == null) {
-                        o.writeInt(FAILED);
-                        o.writeUTF(failure);
-                    } else {
-                        o.writeInt(bytes.length);
-                        o.write(bytes);
-                    }
-                    o.flush();
-                }
-                if (failure != null) return;
+            for (int first = in[0].readInt(); first != OUTCOME; first = in[0].readInt()) {
+                round(first, in, out);
             }
+            outcome.complete(readBytes(in[0], in[0].readInt()));
+            out[0].writeByte(ACK);
+            out[0].flush();
         } catch (IOException e) {
             // a task failed or was killed: closing the group fails the others, Spark re-runs the stage
         } finally {
             for (Socket s : group) closeQuietly(s);
+        }
+    }
+
+    /** One all-reduce round, task 0's frame length already read: sums the frames, or passes on the first failure. */
+    private void round(int first, DataInputStream[] in, DataOutputStream[] out) throws IOException {
+        MetaGradientAccumulator total = new MetaGradientAccumulator(size);
+        String failure = null;
+        for (int t = 0; t < tasks; t++) {
+            int length = t == 0 ? first : in[t].readInt();
+            if (length == FAILED) {
+                String m = in[t].readUTF();
+                if (failure == null) failure = m;
+            } else if (length >= 0) {
+                total.merge(MetaGradientAccumulator.fromBytes(readBytes(in[t], length)));
+            } else {
+                throw new IOException("task " + t + " sent frame " + length + " in the middle of a round");
+            }
+        }
+        byte[] bytes = failure == null ? total.toBytes() : null;
+        for (DataOutputStream o : out) {
+            if (bytes == null) {
+                o.writeInt(FAILED);
+                o.writeUTF(failure);
+            } else {
+                o.writeInt(bytes.length);
+                o.write(bytes);
+            }
+            o.flush();
         }
     }
 
@@ -208,6 +234,19 @@ final class AllReduceServer implements AutoCloseable {
                 out.writeInt(FAILED);
                 out.writeUTF(message);
             });
+        }
+
+        /** Task 0's last message: the segment's outcome; returns once the driver has it. */
+        void finish(byte[] outcome) {
+            try {
+                out.writeInt(OUTCOME);
+                out.writeInt(outcome.length);
+                out.write(outcome);
+                out.flush();
+                if (in.readByte() != ACK) throw new IOException("the driver did not acknowledge the segment's outcome");
+            } catch (IOException e) {
+                throw new UncheckedIOException("all-reduce connection to the driver lost", e);
+            }
         }
 
         private interface Send {

@@ -16,49 +16,57 @@ import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Collections;
 
 /**
  * One Spark barrier task of a multi-step segment. Every task of the stage runs the whole {@link OuterLoop} from the
  * same start state: per step it adapts its contiguous slice of the meta-batch, sends its exact partial sum to the
  * driver's {@link AllReduceServer} and gets back the sum over all tasks, so every task takes the same outer step with
- * the same bits and the next step needs no new job. Task 0 returns the segment; the others return nothing. Barrier
- * mode starts all tasks together (none waits for a slot while the others wait for it) and, when one fails, re-runs
- * them all from the start state, which changes nothing.
+ * the same bits and the next step needs no new job. At the end task 0 sends the segment's outcome to the driver on the
+ * same connection; the tasks themselves return nothing. The start state (meta-parameters and optimizer state) comes as
+ * one broadcast, which keeps the task small. Barrier mode starts all tasks together (none waits for a slot while the
+ * others wait for it) and, when one fails, re-runs them all from the start state, which changes nothing.
  */
-final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator<byte[]>> implements Serializable {
+final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator<Integer>> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final byte OK = 0;
     private static final byte DIVERGED = 1;
     private final Broadcast<String> config;
-    private final Broadcast<double[]> start;
-    private final double[] optimizerState;
+    private final Broadcast<double[][]> start;
     private final int from;
     private final int to;
     private final InetSocketAddress driver;
     private final long token;
 
-    BarrierSegment(Broadcast<String> config, Broadcast<double[]> start, double[] optimizerState, int from, int to,
-                   InetSocketAddress driver, long token) {
+    /** @param start the meta-parameters and the optimizer state at step {@code from} */
+    BarrierSegment(Broadcast<String> config, Broadcast<double[][]> start, int from, int to, InetSocketAddress driver,
+                   long token) {
         this.config = config;
         this.start = start;
-        this.optimizerState = optimizerState;
         this.from = from;
         this.to = to;
         this.driver = driver;
         this.token = token;
     }
 
-    /** Runs the segment in the calling barrier task: the segment's bytes from task 0, nothing from the others. */
+    /** Runs the segment in the calling barrier task; task 0 sends the outcome to the driver. Returns nothing. */
     @Override
-    public Iterator<byte[]> apply(Iterator<Integer> ignored) {
+    public Iterator<Integer> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
-        int tasks = ctx.getTaskInfos().length;
         int me = ctx.partitionId();
-        Worker w = Worker.of(config.value());
-        byte[] result;
         try (AllReduceServer.Client sums = new AllReduceServer.Client(driver, token, ctx.stageAttemptNumber(), me)) {
-            Segment s = OuterLoop.run(w.experiment(), from, to, start.value(), optimizerState, (meta, specs) -> {
+            byte[] outcome = run(sums, me, ctx.getTaskInfos().length);
+            if (me == 0) sums.finish(outcome);
+        }
+        return JavaConverters.asScalaIterator(Collections.<Integer>emptyIterator());
+    }
+
+    /** The segment's outcome: status, then the segment's bytes or the divergence message. */
+    private byte[] run(AllReduceServer.Client sums, int me, int tasks) {
+        Worker w = Worker.of(config.value());
+        double[][] state = start.value();
+        try {
+            Segment s = OuterLoop.run(w.experiment(), from, to, state[0], state[1], (meta, specs) -> {
                 MetaGradientAccumulator mine = new MetaGradientAccumulator(meta.length);
                 try {
                     for (TaskSpec spec : TaskRunner.slice(specs, me, tasks)) {
@@ -70,16 +78,14 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
                 }
                 return sums.reduce(mine);
             });
-            result = withStatus(OK, s.toBytes());
+            return withStatus(OK, s.toBytes());
         } catch (DivergedException e) {
-            // deterministic: a re-run would diverge again, so it is a result, not a task failure
-            result = withStatus(DIVERGED, e.getMessage().getBytes(StandardCharsets.UTF_8));
+            // deterministic: a re-run would diverge again, so it is an outcome, not a task failure
+            return withStatus(DIVERGED, e.getMessage().getBytes(StandardCharsets.UTF_8));
         }
-        List<byte[]> out = me == 0 ? List.of(result) : List.of();
-        return JavaConverters.asScalaIterator(out.iterator());
     }
 
-    /** The segment task 0 sent back, or the divergence every task met. */
+    /** The segment task 0 sent, or the divergence every task met. */
     static Segment decode(byte[] result) {
         byte[] body = Arrays.copyOfRange(result, 1, result.length);
         if (result[0] == DIVERGED) throw new DivergedException(new String(body, StandardCharsets.UTF_8), null);

@@ -30,6 +30,7 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
         kryo.register(ExactSum.class);
         kryo.register(ArrayList.class);
         kryo.register(double[].class);
+        kryo.register(double[][].class);
         kryo.register(long[].class);
         kryo.register(int[].class);
     }

@@ -14,7 +14,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 import java.net.InetSocketAddress;
@@ -114,21 +113,21 @@ public final class SparkTaskRunner implements TaskRunner {
     public Segment train(Experiment experiment, int from, int to, double[] meta, double[] optimizerState) {
         int tasks = barrierTasks(experiment);
         if (to - from == 1 || tasks < 1) return TaskRunner.super.train(experiment, from, to, meta, optimizerState);
-        Broadcast<double[]> theta = sc.broadcast(meta);
+        Broadcast<double[][]> start = sc.broadcast(new double[][]{meta, optimizerState});
         String host = sc.getConf().get("spark.driver.host");
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
-                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, to - from, meta.length)) {
+                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length)) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
-            ClassTag<byte[]> bytes = ClassTag$.MODULE$.apply(byte[].class);
-            BarrierSegment segment = new BarrierSegment(config, theta, optimizerState, from, to,
+            BarrierSegment segment = new BarrierSegment(config, start, from, to,
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.token());
-            RDD<byte[]> out = ids.barrier().mapPartitions(segment, false, bytes);
+            RDD<Integer> none = ids.barrier().mapPartitions(segment, false, ClassTag$.MODULE$.apply(Integer.class));
             // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
-            return BarrierSegment.decode(out.toJavaRDD().repartition(1).collect().get(0));
+            none.toJavaRDD().repartition(1).count();
+            return BarrierSegment.decode(sums.outcome());
         } catch (Exception e) { // SparkException is a checked exception thrown undeclared
             throw unwrapDivergence(e);
         } finally {
-            theta.destroy();
+            start.destroy();
         }
     }
 
