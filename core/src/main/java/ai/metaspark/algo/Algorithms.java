@@ -21,8 +21,8 @@ public final class Algorithms {
         switch (name) {
             case "maml":
             case "fomaml":
-                return new Maml(k, lr, name.equals("fomaml"), isTrue(c, Keys.MSL), c.getInt(Keys.MSL_ANNEAL_STEPS),
-                        c.getInt(Keys.FIRST_ORDER_STEPS), model, isTrue(c, Keys.LSLR), isTrue(c, Keys.PER_STEP_BN));
+                return new Maml(k, lr, name.equals("fomaml"), c.isOn(Keys.MSL), c.getInt(Keys.MSL_ANNEAL_STEPS),
+                        c.getInt(Keys.FIRST_ORDER_STEPS), model, c.isOn(Keys.LSLR), c.isOn(Keys.PER_STEP_BN));
             case "reptile": return new Reptile(k, lr);
             case "metasgd": return new MetaSgd(k, lr);
             case "pretrain": return new Pretrain(k, lr);
@@ -32,9 +32,5 @@ public final class Algorithms {
                 return new Anil(k, lr, model.headOffset());
             default: throw new IllegalArgumentException("unknown algorithm '" + name + "'");
         }
-    }
-
-    private static boolean isTrue(RunConfig c, ai.metaspark.config.ConfigKey<String> flag) {
-        return c.get(flag).equals("true");
     }
 }

@@ -85,6 +85,11 @@ public final class RunConfig implements Serializable {
         return get(key);
     }
 
+    /** Whether an on/off key ({@code "false"} or {@code "true"}) is on. */
+    public boolean isOn(ConfigKey<String> flag) {
+        return get(flag).equals("true");
+    }
+
     /** All values, in declaration order. */
     public Map<String, Object> asMap() {
         return new LinkedHashMap<>(values);

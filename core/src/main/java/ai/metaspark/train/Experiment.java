@@ -79,11 +79,11 @@ public final class Experiment implements Serializable {
     private static void checkMamlPlusPlus(RunConfig config, String algo, String modelName) {
         boolean maml = algo.equals("maml") || algo.equals("fomaml");
         for (ConfigKey<String> key : List.of(Keys.LSLR, Keys.PER_STEP_BN)) {
-            if (config.get(key).equals("true") && !maml) {
+            if (config.isOn(key) && !maml) {
                 throw new ConfigException(key.name() + ": true applies to algorithm maml or fomaml, not " + algo);
             }
         }
-        if (config.get(Keys.PER_STEP_BN).equals("true") && modelName.equals("mlp")) {
+        if (config.isOn(Keys.PER_STEP_BN) && modelName.equals("mlp")) {
             throw new ConfigException("per_step_bn: true needs batch norm (model conv4 or conv4-strided), not model mlp");
         }
     }

@@ -3,8 +3,8 @@ package ai.metaspark.train;
 /**
  * How many meta-steps the next segment may run: a fixed number, or (auto) as many as fit in about twenty seconds at the
  * speed measured so far, starting from one step. Only the length of Spark jobs depends on it, never a result. Twenty
- * seconds keep a job's fixed cost (scheduling its two stages, fetching the start state: 0.15-0.35 s in local-cluster
- * mode, docs/results.md) near 1% of its time, while a failed task re-runs at most that much work.
+ * seconds keep a job's fixed cost (scheduling its two stages, fetching the start state: about 0.15-0.25 s in
+ * local-cluster mode, docs/results.md) near 1% of its time, while a failed task re-runs at most that much work.
  */
 final class SegmentLength {
     static final long TARGET_NANOS = 20_000_000_000L;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,14 @@ class RunConfigTest {
         assertEquals(List.of(64), c.get(Keys.HIDDEN));
         assertEquals(0.01, c.getDouble(Keys.INNER_LR));
         assertEquals(Keys.all().size(), c.asMap().size());
+    }
+
+    @Test
+    void onOffKeysReadAsBooleans() {
+        RunConfig c = yaml("lslr: true\n", "msl=false");
+        assertTrue(c.isOn(Keys.LSLR));
+        assertFalse(c.isOn(Keys.MSL));
+        assertFalse(c.isOn(Keys.PER_STEP_BN), "default");
     }
 
     @Test
