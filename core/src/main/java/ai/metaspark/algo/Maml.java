@@ -1,6 +1,5 @@
 package ai.metaspark.algo;
 
-import ai.metaspark.eval.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.task.Task;

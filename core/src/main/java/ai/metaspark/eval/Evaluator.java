@@ -1,5 +1,6 @@
 package ai.metaspark.eval;
 
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.Task;
 import ai.metaspark.train.Experiment;

@@ -70,7 +70,9 @@ public final class Experiment implements Serializable {
             this.model = new ModelSpec(family.inputSize(), config.get(Keys.HIDDEN), family.outputSize(),
                     Activation.valueOf(config.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)));
         }
-        this.algorithm = Algorithms.fromConfig(config, model);
+        this.algorithm = Algorithms.of(new ai.metaspark.algo.AlgorithmSpec(algo, config.getInt(Keys.INNER_STEPS),
+                config.getDouble(Keys.INNER_LR), config.isOn(Keys.MSL), config.getInt(Keys.MSL_ANNEAL_STEPS),
+                config.getInt(Keys.FIRST_ORDER_STEPS), config.isOn(Keys.LSLR), config.isOn(Keys.PER_STEP_BN)), model);
         this.sampler = new TaskSampler(config.get(Keys.SEED));
         if (task.equals("omniglot")) checkData();
     }

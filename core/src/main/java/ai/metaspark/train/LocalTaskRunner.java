@@ -1,7 +1,7 @@
 package ai.metaspark.train;
 
 import ai.metaspark.eval.Evaluator;
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.TaskSpec;
 

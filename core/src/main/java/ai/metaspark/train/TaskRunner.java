@@ -1,6 +1,6 @@
 package ai.metaspark.train;
 
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.TaskSpec;
 
 import java.util.List;

@@ -1,6 +1,5 @@
 package ai.metaspark.algo;
 
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Conv4Model;
 import ai.metaspark.model.conv.Conv4Spec;
@@ -157,9 +156,8 @@ class ConvAlgorithmsTest {
     }
 
     @Test
-    void algorithmsFromConfigKnowAnilAndProtoNet() {
-        RunConfig c = RunConfig.defaults().with("algorithm=anil");
-        assertTrue(Algorithms.fromConfig(c, MODEL) instanceof Anil);
-        assertTrue(Algorithms.fromConfig(c.with("algorithm=protonet"), MODEL) instanceof ProtoNet);
+    void algorithmsKnowAnilAndProtoNet() {
+        assertTrue(Algorithms.of(AlgorithmSpec.of("anil", 1, 0.4), MODEL) instanceof Anil);
+        assertTrue(Algorithms.of(AlgorithmSpec.of("protonet", 1, 0.4), MODEL) instanceof ProtoNet);
     }
 }

@@ -3,7 +3,7 @@ package ai.metaspark.algo;
 import ai.metaspark.Fixtures;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.RunConfig;
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Conv4Model;

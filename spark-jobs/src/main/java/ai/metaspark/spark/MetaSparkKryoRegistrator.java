@@ -1,6 +1,6 @@
 package ai.metaspark.spark;
 
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.ExactSum;

@@ -2,7 +2,7 @@ package ai.metaspark.spark;
 
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;

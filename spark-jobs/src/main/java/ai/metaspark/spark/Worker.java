@@ -2,7 +2,7 @@ package ai.metaspark.spark;
 
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.Evaluator;
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.Experiment;

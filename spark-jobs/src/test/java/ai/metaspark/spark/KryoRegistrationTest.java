@@ -1,7 +1,7 @@
 package ai.metaspark.spark;
 
 import ai.metaspark.algo.TaskOutcome;
-import ai.metaspark.eval.TaskEvaluation;
+import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.MetaGradientAccumulator;

@@ -1,4 +1,4 @@
-package ai.metaspark.eval;
+package ai.metaspark.algo;
 
 import java.io.Serializable;
 
