@@ -2,7 +2,7 @@ package ai.metaspark;
 
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.ModelSpec;
-import ai.metaspark.task.SinusoidFamily;
+import ai.metaspark.data.sinusoid.SinusoidFamily;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSampler;

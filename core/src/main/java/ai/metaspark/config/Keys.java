@@ -19,9 +19,10 @@ public final class Keys {
     public static final ConfigKey<String> ALGORITHM = choice("algorithm", "maml",
             "meta-learning algorithm (anil and protonet need a conv4 model)", "maml", "fomaml", "reptile", "metasgd", "pretrain",
             "anil", "protonet");
-    public static final ConfigKey<String> TASK = choice("task", "sinusoid",
-            "task family: sinusoid regression (MSE) or N-way K-shot omniglot classification (cross-entropy, accuracy)",
-            "sinusoid", "omniglot");
+    public static final ConfigKey<String> TASK = add(new ConfigKey<>("task", ConfigKey.Type.STRING, "sinusoid",
+            v -> v.matches("[a-z0-9][a-z0-9_-]*"), "a task family name", null,
+            "task family, one of those registered (ai.metaspark.recipe.TaskFamilyProvider): sinusoid regression (MSE), "
+                    + "N-way K-shot omniglot classification (cross-entropy, accuracy)"));
     public static final ConfigKey<String> DATA = add(new ConfigKey<>("data", ConfigKey.Type.STRING, "../shared/data/omniglot",
             v -> !v.isBlank(), "a path", null,
             "Omniglot folder (any Hadoop path: file:, hdfs:, s3a:); a relative path is resolved against $METASPARK_HOME "

@@ -1,9 +1,10 @@
 package ai.metaspark.eval;
 
+import ai.metaspark.algo.MetaAlgorithm;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.task.Task;
-import ai.metaspark.train.Experiment;
 
 import java.util.List;
 
@@ -15,14 +16,15 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Adapts to one task as the algorithm does at meta-test time and records its curve and adaptation time. */
-    public static TaskEvaluation evaluate(Experiment e, Learner learner, double[] meta, Task task) {
-        return e.algorithm().evaluate(learner, meta, e.model().numParams(), task, e.postStep(), e.curveSteps(),
-                e.classification());
+    /** Adapts {@code algorithm} to one task of {@code network} as at meta-test time and records its curve and time. */
+    public static TaskEvaluation evaluate(MetaAlgorithm algorithm, NetworkSpec network, EvalPlan plan, Learner learner,
+                                          double[] meta, Task task) {
+        return algorithm.evaluate(learner, meta, network.numParams(), task, plan.evalInnerSteps(), plan.evalSteps(),
+                network.classifier());
     }
 
-    /** Summary over tasks, with the post-adaptation value taken after {@code postStep} inner steps. */
-    public static EvalResult summarize(String metric, List<TaskEvaluation> tasks, int postStep) {
+    /** Summary over tasks, with the post-adaptation value taken after {@code evalInnerSteps} inner steps. */
+    public static EvalResult summarize(String metric, List<TaskEvaluation> tasks, int evalInnerSteps) {
         int n = tasks.size();
         int steps = tasks.get(0).curve().length;
         double[] perStep = new double[steps];
@@ -30,15 +32,15 @@ public final class Evaluator {
         double adapt = 0;
         for (TaskEvaluation t : tasks) {
             for (int j = 0; j < steps; j++) perStep[j] += t.curve()[j] / n;
-            mean += t.curve()[postStep] / n;
+            mean += t.curve()[evalInnerSteps] / n;
             adapt += t.adaptMillis() / n;
         }
         double var = 0;
         for (TaskEvaluation t : tasks) {
-            double d = t.curve()[postStep] - mean;
+            double d = t.curve()[evalInnerSteps] - mean;
             var += d * d;
         }
         double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0;
-        return new EvalResult(metric, mean, 1.96 * sd / Math.sqrt(n), n, postStep, perStep, adapt);
+        return new EvalResult(metric, mean, 1.96 * sd / Math.sqrt(n), n, evalInnerSteps, perStep, adapt);
     }
 }

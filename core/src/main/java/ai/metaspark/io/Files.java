@@ -1,21 +1,17 @@
 package ai.metaspark.io;
 
 import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.RunConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.util.List;
 
 /**
- * Paths a user gives, through the Hadoop FileSystem API: looking up the file system of a path, reading a YAML config,
- * and atomic writes (a hidden temporary file, then a rename into place).
+ * Paths a user gives, through the Hadoop FileSystem API: looking up the file system of a path, and atomic writes (a
+ * hidden temporary file, then a rename into place).
  */
 public final class Files {
     private Files() {
@@ -29,18 +25,6 @@ public final class Files {
             return fs;
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("cannot use path " + location + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads the YAML config at {@code location} and applies {@code KEY=VALUE} overrides. */
-    public static RunConfig readConfig(String location, List<String> overrides) {
-        FileSystem fs = fileSystem(location);
-        try (InputStream in = fs.open(new Path(location))) {
-            return RunConfig.fromYaml(in, location, overrides);
-        } catch (FileNotFoundException e) {
-            throw new ConfigException("config file not found: " + location);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + location + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 /**
- * The run folder and checkpoints, through the Hadoop FileSystem API (any {@code file://}, {@code hdfs://},
- * {@code s3a://} path). Files are written atomically (temporary then rename); no Java serialization.
+ * Bytes and paths: the Hadoop {@link org.apache.hadoop.fs.FileSystem} of a path and atomic writes
+ * ({@link ai.metaspark.io.Files}), JSON ({@link ai.metaspark.io.Json}) and raw double vectors
+ * ({@link ai.metaspark.io.Vectors}).
  */
 package ai.metaspark.io;

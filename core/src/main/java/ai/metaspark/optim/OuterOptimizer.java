@@ -1,7 +1,6 @@
 package ai.metaspark.optim;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.optim.OptimizerSpec.Rule;
 
 import java.util.function.IntToDoubleFunction;
 
@@ -18,8 +17,6 @@ public final class OuterOptimizer {
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
 
-    private enum Rule { SGD, NESTEROV, ADAM }
-
     private final Rule rule;
     private final IntToDoubleFunction lr;
     private final double momentum;
@@ -34,33 +31,9 @@ public final class OuterOptimizer {
         this.state = new double[rule == Rule.ADAM ? 2 * size : rule == Rule.NESTEROV ? size : 0];
     }
 
-    /** The optimizer a configuration names, for a meta-parameter vector of {@code size}. */
-    public static OuterOptimizer fromConfig(RunConfig c, int size) {
-        Rule rule = switch (c.get(Keys.OUTER_OPTIMIZER)) {
-            case "adam" -> Rule.ADAM;
-            case "nesterov" -> Rule.NESTEROV;
-            default -> Rule.SGD;
-        };
-        return new OuterOptimizer(rule, schedule(c), c.getDouble(Keys.MOMENTUM), size, c.getDouble(Keys.CLIP_NORM));
-    }
-
-    /** The learning rate at each step: fixed, step decay, or cosine annealing to lr_min over meta_steps (Loshchilov and Hutter 2017). */
-    static IntToDoubleFunction schedule(RunConfig c) {
-        double lr = c.getDouble(Keys.OUTER_LR);
-        switch (c.get(Keys.LR_SCHEDULE)) {
-            case "step": {
-                double rate = c.getDouble(Keys.LR_DECAY_RATE);
-                int every = c.getInt(Keys.LR_DECAY_EVERY);
-                return step -> lr * StrictMath.pow(rate, step / every);
-            }
-            case "cosine": {
-                double min = c.getDouble(Keys.LR_MIN);
-                int steps = Math.max(1, c.getInt(Keys.META_STEPS));
-                return step -> min + 0.5 * (lr - min) * (1 + StrictMath.cos(StrictMath.PI * Math.min(1.0, step / (double) steps)));
-            }
-            default:
-                return step -> lr;
-        }
+    /** The optimizer {@code spec} names, for a meta-parameter vector of {@code size}. */
+    public static OuterOptimizer of(OptimizerSpec spec, int size) {
+        return new OuterOptimizer(spec.rule(), spec.learningRates(), spec.momentum(), size, spec.clipNorm());
     }
 
     /** Learning rate at a step. */

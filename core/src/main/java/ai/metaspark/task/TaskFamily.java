@@ -10,6 +10,9 @@ public interface TaskFamily extends Serializable {
     /** Targets per example (regression outputs, or classes). */
     int outputSize();
 
+    /** Whether targets are one-hot classes (cross-entropy, accuracy) rather than regression values (MSE). */
+    boolean classification();
+
     /** The task's data: {@code support} support and {@code query} query examples. */
     Task materialize(TaskSpec spec, int support, int query);
 }

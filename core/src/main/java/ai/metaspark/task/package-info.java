@@ -1,5 +1,6 @@
 /**
  * Tasks: the serializable {@link ai.metaspark.task.TaskSpec} that crosses the wire, the deterministic
- * {@link ai.metaspark.task.TaskSampler}, and the task families that turn specs into support and query data.
+ * {@link ai.metaspark.task.TaskSampler}, and the {@link ai.metaspark.task.TaskFamily} interface that task families
+ * (package {@code ai.metaspark.data} and below) implement to turn specs into support and query data.
  */
 package ai.metaspark.task;

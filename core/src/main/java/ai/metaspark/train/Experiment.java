@@ -1,178 +1,122 @@
 package ai.metaspark.train;
 
-import ai.metaspark.algo.Algorithms;
+import ai.metaspark.algo.AlgorithmSpec;
 import ai.metaspark.algo.MetaAlgorithm;
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
-import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.ConfigKey;
-import ai.metaspark.data.DataException;
-import ai.metaspark.data.omniglot.OmniglotFamily;
-import ai.metaspark.data.omniglot.Protocol;
-import ai.metaspark.model.Activation;
-import ai.metaspark.model.Conv4Model;
+import ai.metaspark.algo.TaskEvaluation;
+import ai.metaspark.eval.EvalPlan;
+import ai.metaspark.eval.Evaluator;
 import ai.metaspark.model.Learner;
-import ai.metaspark.model.ModelSpec;
 import ai.metaspark.model.NetworkSpec;
-import ai.metaspark.model.conv.Conv4Spec;
-import ai.metaspark.task.Split;
+import ai.metaspark.optim.OptimizerSpec;
 import ai.metaspark.task.Seeds;
-import ai.metaspark.task.SinusoidFamily;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskFamily;
 import ai.metaspark.task.TaskSampler;
 import ai.metaspark.task.TaskSpec;
 
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Everything a worker needs to run tasks of one configuration: task family, model, algorithm, sampler and sizes.
- * Immutable and serializable; built once on the driver and shipped to executors.
+ * One meta-learning experiment as typed values, validated once by the recipe layer ({@code ai.metaspark.recipe}):
+ * everything the outer loop, the runners and the workers need, and nothing they must look up by key. Immutable and
+ * serializable: built on the driver and shipped to executors as it is.
+ *
+ * @param family     the task distribution
+ * @param network    the network over the flat parameter vector
+ * @param spec       the algorithm and its options, as the recipe named them
+ * @param algorithm  the algorithm built from {@code spec} for {@code network}
+ * @param seed       the root seed: every random draw derives from (seed, step, task index)
+ * @param episodes   examples per task
+ * @param metaBatch  tasks per meta-step
+ * @param optimizer  the outer optimizer
+ * @param schedule   meta-steps and what happens on the way (logging, validation, early stopping, checkpoints)
+ * @param evaluation how held-out tasks are meta-tested
+ * @param backend    the gradient backend the network's learners use (auto, fast, dl4j)
+ * @param execution  how the work is spread (threads, Spark tasks, steps per job), which changes no result
  */
-public final class Experiment implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record Experiment(TaskFamily family, NetworkSpec network, AlgorithmSpec spec, MetaAlgorithm algorithm, long seed,
+                         Episodes episodes, int metaBatch, OptimizerSpec optimizer, Schedule schedule,
+                         EvalPlan evaluation, String backend, Execution execution) implements Serializable {
     private static final long INIT_STREAM = -1;
-    private final RunConfig config;
-    private final TaskFamily family;
-    private final NetworkSpec model;
-    private final MetaAlgorithm algorithm;
-    private final TaskSampler sampler;
 
-    private Experiment(RunConfig config) {
-        this.config = config;
-        String task = config.get(Keys.TASK);
-        String modelName = config.get(Keys.MODEL);
-        if (modelName.equals("auto")) modelName = task.equals("omniglot") ? "conv4" : "mlp";
-        String algo = config.get(Keys.ALGORITHM);
-        if (task.equals("omniglot") && modelName.equals("mlp")) {
-            throw new ConfigException("model mlp is a regression network (MSE); task omniglot needs model conv4 or conv4-strided");
-        }
-        if (task.equals("sinusoid") && !modelName.equals("mlp")) {
-            throw new ConfigException("model " + modelName + " classifies images; task sinusoid needs model mlp");
-        }
-        if ((algo.equals("protonet") || algo.equals("anil")) && modelName.equals("mlp")) {
-            throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (task omniglot)");
-        }
-        checkMamlPlusPlus(config, algo, modelName);
-        if (task.equals("omniglot")) {
-            String location = resolveData(config.get(Keys.DATA));
-            this.family = new OmniglotFamily(location, Protocol.of(config.get(Keys.PROTOCOL)), config.getInt(Keys.N_WAY));
-            this.model = new Conv4Model(Conv4Spec.omniglot(modelName.equals("conv4-strided")
-                    ? Conv4Spec.Variant.STRIDED : Conv4Spec.Variant.POOL), config.getInt(Keys.N_WAY));
-        } else {
-            this.family = new SinusoidFamily();
-            this.model = new ModelSpec(family.inputSize(), config.get(Keys.HIDDEN), family.outputSize(),
-                    Activation.valueOf(config.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)));
-        }
-        this.algorithm = Algorithms.of(new ai.metaspark.algo.AlgorithmSpec(algo, config.getInt(Keys.INNER_STEPS),
-                config.getDouble(Keys.INNER_LR), config.isOn(Keys.MSL), config.getInt(Keys.MSL_ANNEAL_STEPS),
-                config.getInt(Keys.FIRST_ORDER_STEPS), config.isOn(Keys.LSLR), config.isOn(Keys.PER_STEP_BN)), model);
-        this.sampler = new TaskSampler(config.get(Keys.SEED));
-        if (task.equals("omniglot")) checkData();
-    }
-
-    /** The MAML++ options that add meta-parameters apply to maml and fomaml; per-step batch norm needs batch norm. */
-    private static void checkMamlPlusPlus(RunConfig config, String algo, String modelName) {
-        boolean maml = algo.equals("maml") || algo.equals("fomaml");
-        for (ConfigKey<String> key : List.of(Keys.LSLR, Keys.PER_STEP_BN)) {
-            if (config.isOn(key) && !maml) {
-                throw new ConfigException(key.name() + ": true applies to algorithm maml or fomaml, not " + algo);
-            }
-        }
-        if (config.isOn(Keys.PER_STEP_BN) && modelName.equals("mlp")) {
-            throw new ConfigException("per_step_bn: true needs batch norm (model conv4 or conv4-strided), not model mlp");
-        }
+    /**
+     * Examples per task.
+     *
+     * @param kShot  support examples per training and held-out task (classification: per class)
+     * @param kQuery query examples per training task (classification: per class)
+     */
+    public record Episodes(int kShot, int kQuery) implements Serializable {
     }
 
     /**
-     * Materializes one task of each split a run uses, so that a missing or corrupt folder, too many classes or too
-     * many drawings fail here, on the driver, with the data's own message ({@link DataException}, exit code 3).
+     * The meta-steps and what happens on the way.
+     *
+     * @param metaSteps       outer steps
+     * @param logEvery        steps between metrics lines
+     * @param valEvery        meta-validation every this many steps (0: off)
+     * @param valTasks        tasks per meta-validation
+     * @param patience        early stopping after this many validations without improvement (0: off)
+     * @param checkpointEvery steps between checkpoints (0: only the final one)
      */
-    private void checkData() {
-        trainTask(sampler.metaBatch(0, 1).get(0));
-        if (config.getInt(Keys.VAL_EVERY) > 0) heldOutTask(sampler.heldOut(Split.VALIDATION, 1).get(0));
-        heldOutTask(sampler.heldOut(Split.TEST, 1).get(0));
+    public record Schedule(int metaSteps, int logEvery, int valEvery, int valTasks, int patience, int checkpointEvery)
+            implements Serializable {
     }
 
     /**
-     * The Omniglot location of a {@code data} value: a URI with a scheme ({@code file:}, {@code hdfs:}...) or an
-     * absolute path as it is; a relative path against the project root: {@code $METASPARK_HOME} (bin/metaspark exports
-     * it), else the system property {@code metaspark.home}, else the nearest folder at or above the working directory
-     * holding {@code bin/metaspark}, else the working directory.
+     * How the work is spread; no value changes a result.
+     *
+     * @param threads         in-process worker threads (0: one per core)
+     * @param partitions      Spark tasks per meta-step (0: the cluster's default parallelism)
+     * @param stepsPerJob     meta-steps per Spark job (0: auto; 1: one job per step, no barrier mode)
+     * @param keepCheckpoints checkpoints kept in the run folder
      */
-    public static String resolveData(String data) {
-        if (data.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) return data;
-        Path p = Paths.get(data);
-        if (p.isAbsolute()) return p.normalize().toString();
-        return projectRoot().resolve(p).toAbsolutePath().normalize().toString();
+    public record Execution(int threads, int partitions, int stepsPerJob, int keepCheckpoints) implements Serializable {
     }
 
-    /** See {@link #resolveData}. */
-    public static Path projectRoot() {
-        String home = System.getenv("METASPARK_HOME");
-        if (home == null || home.isBlank()) home = System.getProperty("metaspark.home");
-        if (home != null && !home.isBlank()) return Paths.get(home);
-        Path cwd = Paths.get("").toAbsolutePath();
-        for (Path d = cwd; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("bin").resolve("metaspark"))) return d;
-        }
-        return cwd;
+    /** This experiment with {@code other} in place of its algorithm (tests wrap the algorithm to inject faults). */
+    public Experiment withAlgorithm(MetaAlgorithm other) {
+        return new Experiment(family, network, spec, other, seed, episodes, metaBatch, optimizer, schedule, evaluation,
+                backend, execution);
     }
-
-    public static Experiment from(RunConfig config) {
-        return new Experiment(config);
-    }
-
-    public RunConfig config() { return config; }
-    public NetworkSpec model() { return model; }
 
     /** Whether tasks are classification (cross-entropy training, accuracy as the metric). */
-    public boolean classification() { return model.classifier(); }
+    public boolean classification() {
+        return network.classifier();
+    }
 
     /** The meta-test metric: {@code accuracy} (higher is better) or {@code mse}. */
-    public String metric() { return classification() ? "accuracy" : "mse"; }
-    public MetaAlgorithm algorithm() { return algorithm; }
-    public TaskSampler sampler() { return sampler; }
+    public String metric() {
+        return classification() ? "accuracy" : "mse";
+    }
+
+    /** The deterministic task sampler of the root seed. */
+    public TaskSampler sampler() {
+        return new TaskSampler(seed);
+    }
 
     /** A training task: k_shot support and k_query query examples. */
-    public Task trainTask(TaskSpec spec) {
-        return family.materialize(spec, config.getInt(Keys.K_SHOT), config.getInt(Keys.K_QUERY));
+    public Task trainTask(TaskSpec task) {
+        return family.materialize(task, episodes.kShot(), episodes.kQuery());
     }
 
     /** A validation or test task: k_shot support and eval_query query examples. */
-    public Task heldOutTask(TaskSpec spec) {
-        return family.materialize(spec, config.getInt(Keys.K_SHOT), config.getInt(Keys.EVAL_QUERY));
+    public Task heldOutTask(TaskSpec task) {
+        return family.materialize(task, episodes.kShot(), evaluation.evalQuery());
     }
 
-    /** A factory of per-thread learners for the configured backend. */
+    /** A factory of per-thread learners for the backend. */
     public Supplier<Learner> learners() {
-        return model.learners(config.get(Keys.BACKEND));
+        return network.learners(backend);
     }
 
     /** The starting meta-parameters, drawn from the root seed. */
     public double[] initialMeta() {
-        return algorithm.initialize(model.initialParams(Seeds.derive(config.get(Keys.SEED), INIT_STREAM)));
+        return algorithm.initialize(network.initialParams(Seeds.derive(seed, INIT_STREAM)));
     }
 
-    /**
-     * The inner steps whose query loss (accuracy) is reported as the post-adaptation result: eval_inner_steps, or
-     * inner_steps when that is 0; 0 for Prototypical Networks (no inner loop: adapting is computing the prototypes).
-     */
-    public int postStep() {
-        if (config.get(Keys.ALGORITHM).equals("protonet")) return 0;
-        int e = config.getInt(Keys.EVAL_INNER_STEPS);
-        return e > 0 ? e : config.getInt(Keys.INNER_STEPS);
-    }
-
-    /** Length of the adaptation curve minus one: max(eval_steps, post step); 0 for Prototypical Networks. */
-    public int curveSteps() {
-        if (config.get(Keys.ALGORITHM).equals("protonet")) return 0;
-        return Math.max(config.getInt(Keys.EVAL_STEPS), postStep());
+    /** Meta-tests one held-out task as the plan says. */
+    public TaskEvaluation evaluate(Learner learner, double[] meta, TaskSpec task) {
+        return Evaluator.evaluate(algorithm, network, evaluation, learner, meta, heldOutTask(task));
     }
 }

@@ -1,6 +1,5 @@
 package ai.metaspark.train;
 
-import ai.metaspark.eval.Evaluator;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.TaskSpec;
@@ -54,7 +53,7 @@ public final class LocalTaskRunner implements TaskRunner {
             Learner l = learner.get();
             List<TaskEvaluation> out = new ArrayList<>();
             for (TaskSpec s : slice) {
-                out.add(Evaluator.evaluate(experiment, l, meta, experiment.heldOutTask(s)));
+                out.add(experiment.evaluate(l, meta, s));
             }
             return out;
         });

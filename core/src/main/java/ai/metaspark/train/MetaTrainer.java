@@ -1,10 +1,9 @@
 package ai.metaspark.train;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.eval.Evaluator;
 import ai.metaspark.optim.OuterOptimizer;
+import ai.metaspark.train.Experiment.Schedule;
 import ai.metaspark.task.Split;
 
 import java.io.PrintStream;
@@ -32,19 +31,19 @@ public final class MetaTrainer {
     /** A fresh state: initial meta-parameters and an empty optimizer. */
     public TrainState initialState() {
         double[] meta = experiment.initialMeta();
-        return TrainState.start(meta, OuterOptimizer.fromConfig(experiment.config(), meta.length).state());
+        return TrainState.start(meta, OuterOptimizer.of(experiment.optimizer(), meta.length).state());
     }
 
     /**
      * Trains from {@code state} to the end (or an early stop) and returns the final state. Steps run in segments that
-     * end at every log, validation and checkpoint step (and are shorter when {@link Keys#STEPS_PER_JOB} says so);
+     * end at every log, validation and checkpoint step (and are shorter when {@link Experiment.Execution#stepsPerJob()} says so);
      * segmenting changes no bits.
      */
     public TrainState train(TrainState state) {
-        RunConfig c = experiment.config();
-        int steps = c.getInt(Keys.META_STEPS);
-        Progress progress = new Progress(console, state.step(), steps, c.getInt(Keys.META_BATCH));
-        SegmentLength length = new SegmentLength(c.getInt(Keys.STEPS_PER_JOB));
+        Schedule c = experiment.schedule();
+        int steps = c.metaSteps();
+        Progress progress = new Progress(console, state.step(), steps, experiment.metaBatch());
+        SegmentLength length = new SegmentLength(experiment.execution().stepsPerJob());
         Window window = new Window(experiment.classification());
         TrainState current = state;
         while (current.step() < steps) {
@@ -54,15 +53,15 @@ public final class MetaTrainer {
             Segment segment = runner.train(experiment, from, to, current.meta(), current.optimizerState());
             length.observe(to - from, System.nanoTime() - t0);
             for (StepRecord r : segment.steps()) window.add(r);
-            if (due(to - 1, c.getInt(Keys.LOG_EVERY), steps)) {
+            if (due(to - 1, c.logEvery(), steps)) {
                 log.metrics(window.line(to, progress.stepsPerSecond(to)));
                 window = new Window(experiment.classification());
             }
             current = maybeValidate(new TrainState(to, segment.meta(), segment.optimizerState(), current.bestMeta(),
                     current.bestValidation(), current.badValidations()), to - 1);
-            boolean stop = c.getInt(Keys.PATIENCE) > 0 && current.badValidations() >= c.getInt(Keys.PATIENCE);
+            boolean stop = c.patience() > 0 && current.badValidations() >= c.patience();
             boolean end = stop || to == steps;
-            int every = c.getInt(Keys.CHECKPOINT_EVERY);
+            int every = c.checkpointEvery();
             if (end || (every > 0 && to % every == 0)) log.checkpoint(current);
             StepRecord last = segment.steps().get(segment.steps().size() - 1);
             progress.maybePrint(to, last.preLoss(), last.postLoss(), end);
@@ -75,30 +74,30 @@ public final class MetaTrainer {
     }
 
     /** The first step after {@code from} where training must stop to log, validate, checkpoint or end. */
-    private static int nextBoundary(RunConfig c, int from) {
-        int next = c.getInt(Keys.META_STEPS);
-        for (int every : new int[]{c.getInt(Keys.LOG_EVERY), c.getInt(Keys.VAL_EVERY), c.getInt(Keys.CHECKPOINT_EVERY)}) {
+    private static int nextBoundary(Schedule c, int from) {
+        int next = c.metaSteps();
+        for (int every : new int[]{c.logEvery(), c.valEvery(), c.checkpointEvery()}) {
             if (every > 0) next = Math.min(next, (from / every + 1) * every);
         }
         return next;
     }
 
     /** The parameters training ends with: the best validated ones when validation is on, else the last. */
-    public static double[] result(RunConfig c, TrainState state) {
-        return c.getInt(Keys.VAL_EVERY) > 0 && state.bestValidation() < Double.POSITIVE_INFINITY ? state.bestMeta() : state.meta();
+    public static double[] result(Schedule c, TrainState state) {
+        return c.valEvery() > 0 && state.bestValidation() < Double.POSITIVE_INFINITY ? state.bestMeta() : state.meta();
     }
 
     /** Meta-test of {@code meta} on {@code count} tasks of a held-out split. */
     public EvalResult evaluate(double[] meta, Split split, int count) {
         var results = runner.evaluate(meta, experiment.sampler().heldOut(split, count));
-        return Evaluator.summarize(experiment.metric(), results, experiment.postStep());
+        return Evaluator.summarize(experiment.metric(), results, experiment.evaluation().evalInnerSteps());
     }
 
     private TrainState maybeValidate(TrainState s, int step) {
         double[] meta = s.meta();
-        int every = experiment.config().getInt(Keys.VAL_EVERY);
+        int every = experiment.schedule().valEvery();
         if (every == 0 || (step + 1) % every != 0) return s;
-        double val = evaluate(meta, Split.VALIDATION, experiment.config().getInt(Keys.VAL_TASKS)).mean();
+        double val = evaluate(meta, Split.VALIDATION, experiment.schedule().valTasks()).mean();
         double score = validationScore(experiment, val);
         boolean better = score < s.bestValidation();
         Map<String, Object> line = new LinkedHashMap<>();

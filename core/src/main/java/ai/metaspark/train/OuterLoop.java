@@ -1,6 +1,5 @@
 package ai.metaspark.train;
 
-import ai.metaspark.config.Keys;
 import ai.metaspark.optim.OuterOptimizer;
 import ai.metaspark.task.TaskSpec;
 
@@ -9,7 +8,7 @@ import java.util.List;
 
 /**
  * The meta-steps themselves: for each step, sample its meta-batch, get the summed meta-gradient from a
- * {@link GradientSum} and take the outer optimizer step. A pure function of (config, start state, steps), so any
+ * {@link GradientSum} and take the outer optimizer step. A pure function of (experiment, start state, steps), so any
  * process that runs it from the same state with the same sums ends with the same bits: the driver with a
  * {@link TaskRunner}, or every Spark barrier task of a segment with its all-reduced sums.
  */
@@ -30,9 +29,9 @@ public final class OuterLoop {
      */
     public static Segment run(Experiment e, int from, int to, double[] meta, double[] optimizerState, GradientSum sums) {
         double[] theta = meta.clone();
-        OuterOptimizer optimizer = OuterOptimizer.fromConfig(e.config(), theta.length);
+        OuterOptimizer optimizer = OuterOptimizer.of(e.optimizer(), theta.length);
         optimizer.restore(optimizerState);
-        int batch = e.config().getInt(Keys.META_BATCH);
+        int batch = e.metaBatch();
         List<StepRecord> records = new ArrayList<>(to - from);
         for (int step = from; step < to; step++) {
             MetaGradientAccumulator acc = sum(sums, theta, e.sampler().metaBatch(step, batch), step);

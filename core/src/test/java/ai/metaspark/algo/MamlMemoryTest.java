@@ -1,5 +1,6 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.runtime.Allocation;
 import ai.metaspark.train.Experiment;
@@ -13,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MamlMemoryTest {
     private static long bytesPerTask(int innerSteps) {
-        return Allocation.perTask(Experiment.from(RunConfig.defaults().with("inner_steps=" + innerSteps, "k_shot=50", "k_query=50")), 50);
+        return Allocation.perTask(Recipe.of(RunConfig.defaults().with("inner_steps=" + innerSteps, "k_shot=50", "k_query=50")).experiment(), 50);
     }
 
     @Test
     void tenInnerStepsCostOnlyParameterCopiesMoreThanOne() {
-        int p = Experiment.from(RunConfig.defaults()).model().numParams();
+        int p = Recipe.of(RunConfig.defaults()).experiment().network().numParams();
         long one = bytesPerTask(1);
         long ten = bytesPerTask(10);
         long perStep = (ten - one) / 9;

@@ -1,9 +1,6 @@
 package ai.metaspark.algo;
 
 import ai.metaspark.Fixtures;
-import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.RunConfig;
-import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Conv4Model;
@@ -16,7 +13,6 @@ import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSpec;
-import ai.metaspark.train.Experiment;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,7 +21,6 @@ import java.util.SplittableRandom;
 import static ai.metaspark.Fixtures.relErr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -216,14 +211,5 @@ class PerStepInnerTest {
                 }
             }
         }
-    }
-
-    @Test
-    void configRefusesTheOptionsWhereTheyCannotApply() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> Experiment.from(RunConfig.defaults().with("algorithm=reptile", "lslr=true")));
-        assertTrue(e.getMessage().contains("lslr") && e.getMessage().contains("reptile"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> Experiment.from(RunConfig.defaults().with("per_step_bn=true")));
-        assertTrue(e.getMessage().contains("per_step_bn") && e.getMessage().contains("mlp"), e.getMessage());
     }
 }

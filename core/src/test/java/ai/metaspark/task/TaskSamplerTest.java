@@ -1,5 +1,6 @@
 package ai.metaspark.task;
 
+import ai.metaspark.data.sinusoid.SinusoidFamily;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

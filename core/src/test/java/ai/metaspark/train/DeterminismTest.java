@@ -1,5 +1,6 @@
 package ai.metaspark.train;
 
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** Same seed, same bits: across two runs and across thread counts. A different seed changes them. */
 class DeterminismTest {
     private static double[] train(RunConfig c, int threads) {
-        Experiment e = Experiment.from(c);
+        Experiment e = Recipe.of(c).experiment();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, threads)) {
             MetaTrainer t = new MetaTrainer(e, runner, RunLog.NONE, new PrintStream(OutputStream.nullOutputStream()));
             return t.train(t.initialState()).meta();

@@ -1,5 +1,7 @@
 package ai.metaspark.train;
 
+import ai.metaspark.data.DataLocation;
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.task.Split;
@@ -27,7 +29,7 @@ class OmniglotTrainingTest {
 
     /** Skips the test when the data is not there. */
     private static void assumeData() {
-        Path data = Path.of(Experiment.resolveData(RunConfig.defaults().get(ai.metaspark.config.Keys.DATA)));
+        Path data = Path.of(DataLocation.resolve(RunConfig.defaults().get(ai.metaspark.config.Keys.DATA)));
         Assumptions.assumeTrue(Files.exists(data.resolve("images_background.zip")), "no Omniglot data at " + data);
     }
 
@@ -38,11 +40,11 @@ class OmniglotTrainingTest {
     }
 
     private static EvalResult trainAndTest(RunConfig c, int testTasks, RunLog log) {
-        Experiment e = Experiment.from(c);
+        Experiment e = Recipe.of(c).experiment();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
             MetaTrainer t = new MetaTrainer(e, runner, log, QUIET);
             TrainState end = t.train(t.initialState());
-            return t.evaluate(MetaTrainer.result(c, end), Split.TEST, testTasks);
+            return t.evaluate(MetaTrainer.result(e.schedule(), end), Split.TEST, testTasks);
         }
     }
 
@@ -70,14 +72,14 @@ class OmniglotTrainingTest {
     @Test
     void mamlPlusPlusRecipeLearnsItsPerStepRatesAndBatchNorm() throws java.io.IOException {
         assumeData();
-        Path recipe = Experiment.projectRoot().resolve("conf/omniglot-5w1s-mamlpp.yaml");
+        Path recipe = DataLocation.projectRoot().resolve("conf/omniglot-5w1s-mamlpp.yaml");
         RunConfig c;
         try (var in = Files.newInputStream(recipe)) {
             c = RunConfig.fromYaml(in, recipe.toString(), List.of("meta_steps=3", "meta_batch=2", "val_every=0",
                     "checkpoint_every=0", "first_order_steps=2"));
         }
-        Experiment e = Experiment.from(c);
-        int p = e.model().numParams();
+        Experiment e = Recipe.of(c).experiment();
+        int p = e.network().numParams();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
             MetaTrainer t = new MetaTrainer(e, runner, RunLog.NONE, QUIET);
             TrainState start = t.initialState();
@@ -94,7 +96,7 @@ class OmniglotTrainingTest {
                 }
             }
             assertTrue(m[p] != start.meta()[p], "step 1's batch-norm copy was learned");
-            EvalResult r = t.evaluate(MetaTrainer.result(c, end), Split.TEST, 4);
+            EvalResult r = t.evaluate(MetaTrainer.result(e.schedule(), end), Split.TEST, 4);
             assertEquals(6, r.perStep().length, "accuracy after 0..5 inner steps");
         }
     }
@@ -104,14 +106,14 @@ class OmniglotTrainingTest {
         List<Map<String, Object>> lines = new ArrayList<>();
         RunLog log = collecting(lines);
         RunConfig c = config("algorithm=protonet", "meta_steps=30", "meta_batch=1", "val_every=10", "val_tasks=10", "log_every=10");
-        Experiment e = Experiment.from(c);
+        Experiment e = Recipe.of(c).experiment();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, 2)) {
             MetaTrainer t = new MetaTrainer(e, runner, log, QUIET);
             TrainState end = t.train(t.initialState());
             double best = lines.stream().filter(l -> l.containsKey("val_acc"))
                     .mapToDouble(l -> (Double) l.get("val_acc")).max().orElseThrow();
             assertEquals(-best, end.bestValidation(), 0.0, "the score kept is minus the highest accuracy");
-            assertEquals(best, t.evaluate(MetaTrainer.result(c, end), Split.VALIDATION, 10).mean(), 0.0);
+            assertEquals(best, t.evaluate(MetaTrainer.result(e.schedule(), end), Split.VALIDATION, 10).mean(), 0.0);
             assertTrue(lines.stream().anyMatch(l -> l.containsKey("acc_pre") && l.containsKey("acc_post")), lines.toString());
             assertTrue(lines.stream().noneMatch(l -> l.containsKey("val_loss")));
         }

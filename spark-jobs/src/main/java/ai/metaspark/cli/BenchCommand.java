@@ -1,7 +1,7 @@
 package ai.metaspark.cli;
 
 import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.jobs.Conv4Bench;
 import ai.metaspark.jobs.SinusoidBench;
 import ai.metaspark.jobs.SparkBench;
@@ -43,9 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "sinusoid" -> new SinusoidBench(steps, rounds, t, System.out).run();
             case "conv4" -> new Conv4Bench(rounds, t, System.out).run();
             case "spark" -> new SparkBench(rounds, System.out).run(List.of(
-                    new SparkBench.Workload("sinusoid MLP 40-40, MAML", RunConfig.defaults(), Math.max(1, steps / 10),
+                    new SparkBench.Workload("sinusoid MLP 40-40, MAML", Recipe.defaults(), Math.max(1, steps / 10),
                             Math.max(1, steps / 10)),
-                    new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", RunConfig.defaults().with("task=omniglot",
+                    new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", Recipe.defaults().with("task=omniglot",
                             "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15", "eval_query=15"),
                             Math.max(1, steps / 100), Math.max(1, steps / 400))));
             default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, spark)");

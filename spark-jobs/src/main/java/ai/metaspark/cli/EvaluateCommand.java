@@ -1,9 +1,7 @@
 package ai.metaspark.cli;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.run.RunFolder;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
@@ -34,12 +32,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         RunFolder folder = RunFolder.open(run, overrides.values);
         double[] meta = folder.readMeta();
         BlasSelfCheck.verify();
-        RunConfig c = folder.config();
-        Experiment e = Experiment.from(c);
-        try (LocalTaskRunner runner = new LocalTaskRunner(e, c.getInt(Keys.THREADS))) {
-            EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, c.getInt(Keys.EVAL_TASKS));
+        Experiment e = folder.recipe().experiment();
+        try (LocalTaskRunner runner = new LocalTaskRunner(e, e.execution().threads())) {
+            EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, e.evaluation().tasks());
             String name = "evaluations/eval-" + Instant.now().toString().replace(":", "") + ".json";
-            folder.writeEval(name, r, Map.of("algorithm", c.get(Keys.ALGORITHM)));
+            folder.writeEval(name, r, Map.of("algorithm", e.spec().name()));
             System.out.println(r.summary() + " -> " + run + "/" + name);
         }
         return ExitCodes.OK;

@@ -1,6 +1,6 @@
 package ai.metaspark.cli;
 
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.io.Files;
 import ai.metaspark.jobs.TrainJob;
 import ai.metaspark.jobs.TrainOptions;
@@ -42,10 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunConfig c = Files.readConfig(config, overrides.values);
+        Recipe recipe = Recipe.read(config, overrides.values);
         String dir = out != null ? out : defaultOut(config);
         if (inProcess && master != null) throw new ConfigException("--in-process and --master " + master + " exclude each other");
-        new TrainJob(c, new TrainOptions(dir, master, inProcess, resume, fallbackCheckpoint), System.out).run();
+        new TrainJob(recipe, new TrainOptions(dir, master, inProcess, resume, fallbackCheckpoint), System.out).run();
         return ExitCodes.OK;
     }
 

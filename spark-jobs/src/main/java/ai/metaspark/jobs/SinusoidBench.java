@@ -1,7 +1,7 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.algo.TaskOutcome;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.model.Learner;
 import ai.metaspark.optim.OuterOptimizer;
 import ai.metaspark.runtime.Allocation;
@@ -55,13 +55,13 @@ public final class SinusoidBench {
         memory();
     }
 
-    private static RunConfig config(String algo, String backend, int threads, int steps) {
-        return RunConfig.defaults().with("algorithm=" + algo, "backend=" + backend, "threads=" + threads,
+    private static Recipe config(String algo, String backend, int threads, int steps) {
+        return Recipe.defaults().with("algorithm=" + algo, "backend=" + backend, "threads=" + threads,
                 "meta_steps=" + steps, "val_every=0", "checkpoint_every=0", "log_every=" + steps);
     }
 
     private void row(String algo, String backend, int threads, int steps) {
-        Experiment e = Experiment.from(config(algo, backend, threads, steps));
+        Experiment e = config(algo, backend, threads, steps).experiment();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         double[] rates = new double[rounds];
         try (LocalTaskRunner runner = new LocalTaskRunner(e, threads)) {
@@ -78,10 +78,10 @@ public final class SinusoidBench {
 
     /** One thread, second-order MAML: the parts of a meta-step timed separately. */
     private void breakdown() {
-        Experiment e = Experiment.from(config("maml", "fast", 1, steps));
+        Experiment e = config("maml", "fast", 1, steps).experiment();
         Learner learner = e.learners().get();
         double[] meta = e.initialMeta();
-        OuterOptimizer opt = OuterOptimizer.fromConfig(e.config(), meta.length);
+        OuterOptimizer opt = OuterOptimizer.of(e.optimizer(), meta.length);
         int n = Math.max(50, steps / 10);
         double[] sample = new double[n];
         double[] adapt = new double[n];
@@ -128,9 +128,9 @@ public final class SinusoidBench {
         out.println("| inner steps | bytes | parameter vectors (8 B x P) |");
         out.println("| --- | --- | --- |");
         for (int k : new int[]{1, 5, 10}) {
-            Experiment e = Experiment.from(config("maml", "fast", 1, 1).with("inner_steps=" + k));
+            Experiment e = config("maml", "fast", 1, 1).with("inner_steps=" + k).experiment();
             long bytes = Allocation.perTask(e, 200);
-            out.printf(Locale.ROOT, "| %d | %d | %.1f |%n", k, bytes, bytes / (8.0 * e.model().numParams()));
+            out.printf(Locale.ROOT, "| %d | %d | %.1f |%n", k, bytes, bytes / (8.0 * e.network().numParams()));
         }
     }
 

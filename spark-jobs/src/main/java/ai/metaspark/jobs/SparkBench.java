@@ -1,7 +1,6 @@
 package ai.metaspark.jobs;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.spark.SparkRuntime;
 import ai.metaspark.spark.SparkTaskRunner;
 import ai.metaspark.train.Experiment;
@@ -38,7 +37,7 @@ public final class SparkBench {
     }
 
     /** A named configuration to time, its meta-steps per timed round and in the warm-up round. */
-    public record Workload(String name, RunConfig config, int steps, int warmupSteps) {
+    public record Workload(String name, Recipe recipe, int steps, int warmupSteps) {
     }
 
     public void run(List<Workload> workloads) {
@@ -47,7 +46,7 @@ public final class SparkBench {
         out.println("| workload | runner | ms/step | vs in-process (2 threads) |");
         out.println("| --- | --- | --- | --- |");
         for (Workload w : workloads) {
-            RunConfig c = w.config().with("meta_batch=" + META_BATCH);
+            Recipe c = w.recipe().with("meta_batch=" + META_BATCH);
             double local1 = row(w, "in-process, 1 thread", -1, time(w, c, e -> new LocalTaskRunner(e, 1)));
             double local2 = row(w, "in-process, 2 threads", -1, time(w, c, e -> new LocalTaskRunner(e, 2)));
             row(w, "Spark local[2], one job per step", local2, timeSpark(w, c.with("steps_per_job=1"), "local[2]"));
@@ -66,7 +65,7 @@ public final class SparkBench {
         return ms;
     }
 
-    private double timeSpark(Workload w, RunConfig c, String master) {
+    private double timeSpark(Workload w, Recipe c, String master) {
         SparkConf conf = SparkRuntime.conf(master, "metaspark bench spark");
         if (master.startsWith("local-cluster")) {
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
@@ -75,7 +74,7 @@ public final class SparkBench {
         JavaSparkContext sc = SparkRuntime.start(conf);
         try {
             int partitions = master.startsWith("local-cluster[1") ? 1 : 2;
-            return time(w, c, e -> new SparkTaskRunner(sc, c.toYaml(), partitions));
+            return time(w, c, e -> new SparkTaskRunner(sc, e, partitions));
         } finally {
             sc.stop();
         }
@@ -85,14 +84,14 @@ public final class SparkBench {
      * Median milliseconds per meta-step (tasks and outer update) over the timed rounds; a round trains the workload's
      * steps from the initial state, in one segment unless {@code steps_per_job} is 1.
      */
-    private double time(Workload w, RunConfig c, Function<Experiment, TaskRunner> runners) {
-        Experiment e = Experiment.from(c);
+    private double time(Workload w, Recipe c, Function<Experiment, TaskRunner> runners) {
+        Experiment e = c.experiment();
         double[] ms = new double[rounds];
         try (TaskRunner r = runners.apply(e)) {
             TrainState start = new MetaTrainer(e, r, RunLog.NONE, out).initialState();
             for (int round = -1; round < rounds; round++) {
                 int steps = round < 0 ? w.warmupSteps() : w.steps();
-                int perJob = c.getInt(Keys.STEPS_PER_JOB) > 0 ? c.getInt(Keys.STEPS_PER_JOB) : steps;
+                int perJob = e.execution().stepsPerJob() > 0 ? e.execution().stepsPerJob() : steps;
                 long t0 = System.nanoTime();
                 Segment s = new Segment(0, start.meta(), start.optimizerState(), List.of());
                 while (s.end() < steps) s = r.train(e, s.end(), Math.min(steps, s.end() + perJob), s.meta(), s.optimizerState());

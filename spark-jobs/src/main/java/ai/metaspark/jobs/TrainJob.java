@@ -1,10 +1,9 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.run.RunFolder;
 import ai.metaspark.report.RunReport;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.spark.SparkTaskRunner;
@@ -27,12 +26,12 @@ import java.util.Map;
  * run folder. A finished run folder is left alone; an unfinished one continues from its newest checkpoint when asked.
  */
 public final class TrainJob {
-    private final RunConfig config;
+    private final Recipe recipe;
     private final TrainOptions options;
     private final PrintStream console;
 
-    public TrainJob(RunConfig config, TrainOptions options, PrintStream console) {
-        this.config = config;
+    public TrainJob(Recipe recipe, TrainOptions options, PrintStream console) {
+        this.recipe = recipe;
         this.options = options;
         this.console = console;
     }
@@ -49,10 +48,11 @@ public final class TrainJob {
                     + "pass --resume to continue it from its newest checkpoint, or choose another --out");
         }
         BlasSelfCheck.verify();
-        Experiment e = Experiment.from(config);
+        Experiment e = recipe.experiment();
+        int keep = e.execution().keepCheckpoints();
         try (TaskRunner runner = runner(e);
-             RunFolder run = status == RunFolder.Status.EMPTY ? RunFolder.create(options.out(), config)
-                     : RunFolder.reopen(options.out(), config)) {
+             RunFolder run = status == RunFolder.Status.EMPTY ? RunFolder.create(options.out(), recipe, keep)
+                     : RunFolder.reopen(options.out(), recipe, keep)) {
             TrainState resumed = status == RunFolder.Status.EMPTY ? null : run.resumeState(options.fallbackCheckpoint(), console);
             return trainAndTest(e, run, runner, resumed);
         }
@@ -63,29 +63,28 @@ public final class TrainJob {
         MetaTrainer trainer = new MetaTrainer(e, runner, log, console);
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
-                config.get(Keys.ALGORITHM), config.get(Keys.TASK), config.getInt(Keys.META_STEPS),
-                config.getInt(Keys.META_BATCH), e.model().numParams(),
+                e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
                 resumed != null ? ", resuming at step " + resumed.step() : "", run.path());
         long t0 = System.nanoTime();
         TrainState state = trainer.train(start);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        double[] meta = MetaTrainer.result(config, state);
-        console.printf("meta-test on %d unseen tasks%n", config.getInt(Keys.EVAL_TASKS));
-        EvalResult result = trainer.evaluate(meta, Split.TEST, config.getInt(Keys.EVAL_TASKS));
+        double[] meta = MetaTrainer.result(e.schedule(), state);
+        console.printf("meta-test on %d unseen tasks%n", e.evaluation().tasks());
+        EvalResult result = trainer.evaluate(meta, Split.TEST, e.evaluation().tasks());
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("algorithm", config.get(Keys.ALGORITHM));
+        extra.put("algorithm", e.spec().name());
         extra.put("steps", state.step());
         extra.put("train_seconds", trainSeconds);
         extra.put("resumed_from", start.step());
-        run.writeResults(e.model(), meta, result, extra);
+        run.writeResults(e.network(), meta, result, extra);
         console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step() - start.step(), trainSeconds);
         RunReport.writeAfterTraining(run, console);
         return result;
     }
 
     private TaskRunner runner(Experiment e) {
-        if (options.inProcess()) return new LocalTaskRunner(e, config.getInt(Keys.THREADS));
-        SparkTaskRunner r = SparkTaskRunner.start(options.master(), config);
+        if (options.inProcess()) return new LocalTaskRunner(e, e.execution().threads());
+        SparkTaskRunner r = SparkTaskRunner.start(options.master(), e);
         console.printf("Spark %s: %d partitions per meta-step%n", r.master(), r.partitions());
         return r;
     }

@@ -76,7 +76,7 @@ final class Html {
     }
 
     private static String result(RunFiles run) {
-        return "meta-test " + run.evalText("metric", "metric") + " after " + run.evalText("post_step", "?") + " inner step(s): "
+        return "meta-test " + run.evalText("metric", "metric") + " after " + run.evalText("eval_inner_steps", "?") + " inner step(s): "
                 + number(RunFiles.number(run.eval(), "mean")) + " ± " + number(RunFiles.number(run.eval(), "ci95"))
                 + " (95% CI, " + run.evalText("tasks", "?") + " unseen tasks)";
     }

@@ -89,14 +89,14 @@ final class Plots {
         ObjectNode eval = run.eval();
         List<double[]> steps = new ArrayList<>();
         for (int i = 0; i < eval.path("per_step").size(); i++) steps.add(new double[]{i, RunFiles.number(eval.get("per_step").get(i))});
-        double[] reported = {RunFiles.number(eval, "post_step"), RunFiles.number(eval, "mean"), RunFiles.number(eval, "ci95")};
+        double[] reported = {RunFiles.number(eval, "eval_inner_steps"), RunFiles.number(eval, "mean"), RunFiles.number(eval, "ci95")};
         return new Curve[]{Curve.of("mean over tasks", steps, true), Curve.of("reported mean, 95% CI", List.of(reported), false)};
     }
 
     private static String perStepCaption(RunFiles run) {
         return "Mean over " + run.evalText("tasks", "?") + " unseen tasks after 0, 1, ... inner steps. The error bar is the "
                 + "95% CI of the reported mean (" + Html.number(RunFiles.number(run.eval(), "mean")) + " ± "
-                + Html.number(RunFiles.number(run.eval(), "ci95")) + " after " + run.evalText("post_step", "?") + " step(s)).";
+                + Html.number(RunFiles.number(run.eval(), "ci95")) + " after " + run.evalText("eval_inner_steps", "?") + " step(s)).";
     }
 
     private static void add(List<Plot> plots, String title, String x, String y, String caption, Curve... curves) throws IOException {

@@ -2,7 +2,7 @@ package ai.metaspark.report;
 
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.io.Files;
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.run.RunFolder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +46,7 @@ record RunFiles(String name, ObjectNode config, List<ObjectNode> metrics, Map<St
             }
             ObjectNode config = object(new YAMLMapper().readTree(text(fs, root, RunFolder.CONFIG)), RunFolder.CONFIG);
             ObjectNode eval = object(JSON.readTree(text(fs, root, RunFolder.EVAL)), RunFolder.EVAL);
+            if (!eval.has("eval_inner_steps") && eval.has("post_step")) eval.set("eval_inner_steps", eval.get("post_step")); // older runs
             List<ObjectNode> metrics = new ArrayList<>();
             Map<String, Integer> skipped = new TreeMap<>();
             for (String line : text(fs, root, METRICS).split("\n")) {

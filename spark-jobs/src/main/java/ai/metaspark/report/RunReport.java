@@ -1,7 +1,7 @@
 package ai.metaspark.report;
 
 import ai.metaspark.io.Files;
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.run.RunFolder;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.LoggerFactory;
 

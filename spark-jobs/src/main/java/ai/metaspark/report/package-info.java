@@ -9,7 +9,7 @@
  *   <li>meta-train accuracy ({@code acc_pre}, {@code acc_post}), when present;</li>
  *   <li>meta-validation curves ({@code val_loss}, with the new-best validations marked; {@code val_acc}), when present;</li>
  *   <li>the meta-test metric after 0, 1, ... inner steps ({@code per_step}), with the 95% CI of the reported mean as an
- *       error bar at {@code post_step};</li>
+ *       error bar at {@code eval_inner_steps};</li>
  *   <li>time per meta-step in ms ({@code 1000 / steps_per_s}) and tasks per second ({@code steps_per_s x meta_batch},
  *       the key's default when config.yaml lacks it);</li>
  *   <li>a table of every field of {@code eval.json} and of every key of {@code config.yaml}, values as written there.</li>

@@ -2,6 +2,7 @@ package ai.metaspark.spark;
 
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
+import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
 import ai.metaspark.train.OuterLoop;
 import ai.metaspark.train.Segment;
@@ -31,7 +32,8 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     private static final long serialVersionUID = 1L;
     private static final byte OK = 0;
     private static final byte DIVERGED = 1;
-    private final Broadcast<String> config;
+    private final String runKey;
+    private final Broadcast<Experiment> experiment;
     private final Broadcast<double[][]> start;
     private final int from;
     private final int to;
@@ -39,9 +41,10 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     private final long token;
 
     /** @param start the meta-parameters and the optimizer state at step {@code from} */
-    BarrierSegment(Broadcast<String> config, Broadcast<double[][]> start, int from, int to, InetSocketAddress driver,
+    BarrierSegment(String runKey, Broadcast<Experiment> experiment, Broadcast<double[][]> start, int from, int to, InetSocketAddress driver,
                    long token) {
-        this.config = config;
+        this.runKey = runKey;
+        this.experiment = experiment;
         this.start = start;
         this.from = from;
         this.to = to;
@@ -63,14 +66,13 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
 
     /** The segment's outcome: status, then the segment's bytes or the divergence message. */
     private byte[] run(AllReduceServer.Client sums, int me, int tasks) {
-        Worker w = Worker.of(config.value());
+        Worker w = Worker.of(runKey, experiment);
         double[][] state = start.value();
         try {
             Segment s = OuterLoop.run(w.experiment(), from, to, state[0], state[1], (meta, specs) -> {
                 MetaGradientAccumulator mine = new MetaGradientAccumulator(meta.length);
                 try {
                     for (TaskSpec spec : TaskRunner.slice(specs, me, tasks)) {
-                        FaultInjection.maybeFail(spec);
                         mine.add(w.adapt(meta, spec));
                     }
                 } catch (ArithmeticException e) {

@@ -4,11 +4,13 @@ import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.ExactSum;
+import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
 
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 public final class MetaSparkKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
+        kryo.register(Experiment.class, new JavaSerializer()); // broadcast once per run: its whole graph, as Java serializes it
         kryo.register(TaskSpec.class, new TaskSpecSerializer());
         kryo.register(Split.class);
         kryo.register(TaskEvaluation.class, new TaskEvaluationSerializer());

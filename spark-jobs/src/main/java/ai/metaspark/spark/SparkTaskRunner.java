@@ -1,7 +1,5 @@
 package ai.metaspark.spark;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
@@ -40,35 +38,37 @@ public final class SparkTaskRunner implements TaskRunner {
     public static final String ALLREDUCE_PORT = "spark.metaspark.allreduce.port";
     private static final int TREE_DEPTH = 2;
     private final JavaSparkContext sc;
-    private final Broadcast<String> config;
+    private final Broadcast<Experiment> experiment;
+    private final String runKey = java.util.UUID.randomUUID().toString();
     private final int partitions;
     private final boolean ownsContext;
 
     /**
-     * @param configYaml the resolved configuration (broadcast once; executors build the experiment from it)
+     * @param experiment the experiment (broadcast once; each executor JVM deserializes it once and validates nothing again)
      * @param partitions Spark tasks per meta-step (at most one per task spec)
      */
-    public SparkTaskRunner(JavaSparkContext sc, String configYaml, int partitions) {
-        this(sc, configYaml, partitions, false);
+    public SparkTaskRunner(JavaSparkContext sc, Experiment experiment, int partitions) {
+        this(sc, experiment, partitions, false);
     }
 
-    private SparkTaskRunner(JavaSparkContext sc, String configYaml, int partitions, boolean ownsContext) {
+    private SparkTaskRunner(JavaSparkContext sc, Experiment experiment, int partitions, boolean ownsContext) {
         if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         this.sc = sc;
-        this.config = sc.broadcast(configYaml);
+        this.experiment = sc.broadcast(experiment);
         this.partitions = partitions;
         this.ownsContext = ownsContext;
     }
 
     /**
-     * Starts Spark for {@code config} on {@code master} (null: spark-submit's master, else embedded {@code local[*]});
-     * the runner stops the context when closed.
+     * Starts Spark for {@code experiment} on {@code master} (null: spark-submit's master, else embedded
+     * {@code local[*]}); the runner stops the context when closed.
      */
-    public static SparkTaskRunner start(String master, RunConfig config) {
-        JavaSparkContext sc = SparkRuntime.start(SparkRuntime.conf(master, "metaspark " + config.get(Keys.ALGORITHM)));
+    public static SparkTaskRunner start(String master, Experiment experiment) {
+        JavaSparkContext sc = SparkRuntime.start(SparkRuntime.conf(master, "metaspark " + experiment.spec().name()));
         try {
-            int p = config.getInt(Keys.PARTITIONS) > 0 ? config.getInt(Keys.PARTITIONS) : sc.defaultParallelism();
-            return new SparkTaskRunner(sc, config.toYaml(), Math.min(p, config.getInt(Keys.META_BATCH)), true);
+            int partitions = experiment.execution().partitions();
+            int p = partitions > 0 ? partitions : sc.defaultParallelism();
+            return new SparkTaskRunner(sc, experiment, Math.min(p, experiment.metaBatch()), true);
         } catch (RuntimeException e) {
             sc.stop();
             throw e;
@@ -93,14 +93,12 @@ public final class SparkTaskRunner implements TaskRunner {
     @Override
     public MetaGradientAccumulator metaGradient(double[] meta, List<TaskSpec> specs) {
         Broadcast<double[]> theta = sc.broadcast(meta);
-        Broadcast<String> cfg = config;
+        Broadcast<Experiment> shared = experiment;
+        String key = runKey;
         int size = meta.length;
         try {
             return slices(specs).treeAggregate(new MetaGradientAccumulator(size),
-                    (acc, spec) -> {
-                        FaultInjection.maybeFail(spec);
-                        return acc.add(Worker.of(cfg.value()).adapt(theta.value(), spec));
-                    },
+                    (acc, spec) -> acc.add(Worker.of(key, shared).adapt(theta.value(), spec)),
                     MetaGradientAccumulator::merge, TREE_DEPTH);
         } catch (Exception e) { // SparkException is a checked exception thrown undeclared
             throw unwrapDivergence(e);
@@ -118,7 +116,7 @@ public final class SparkTaskRunner implements TaskRunner {
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
                 sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length)) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
-            BarrierSegment segment = new BarrierSegment(config, start, from, to,
+            BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.token());
             RDD<Integer> none = ids.barrier().mapPartitions(segment, false, ClassTag$.MODULE$.apply(Integer.class));
             // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
@@ -133,11 +131,11 @@ public final class SparkTaskRunner implements TaskRunner {
 
     /** Barrier tasks for a segment: 0 when segments must run step by step. */
     private int barrierTasks(Experiment experiment) {
-        if (experiment.config().getInt(Keys.STEPS_PER_JOB) == 1 || sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+        if (experiment.execution().stepsPerJob() == 1 || sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
             return 0;
         }
         int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
-        return Math.min(Math.min(partitions, experiment.config().getInt(Keys.META_BATCH)), slots);
+        return Math.min(Math.min(partitions, experiment.metaBatch()), slots);
     }
 
     /**
@@ -160,10 +158,11 @@ public final class SparkTaskRunner implements TaskRunner {
     @Override
     public List<TaskEvaluation> evaluate(double[] meta, List<TaskSpec> specs) {
         Broadcast<double[]> theta = sc.broadcast(meta);
-        Broadcast<String> cfg = config;
+        Broadcast<Experiment> shared = experiment;
+        String key = runKey;
         try {
             return slices(specs).mapPartitions((Iterator<TaskSpec> it) -> {
-                Worker w = Worker.of(cfg.value());
+                Worker w = Worker.of(key, shared);
                 List<TaskEvaluation> out = new ArrayList<>();
                 it.forEachRemaining(spec -> out.add(w.evaluate(theta.value(), spec)));
                 return out.iterator();
@@ -178,10 +177,10 @@ public final class SparkTaskRunner implements TaskRunner {
         return sc.parallelize(specs, Math.max(1, Math.min(partitions, specs.size())));
     }
 
-    /** Destroys the configuration broadcast, and stops the context if this runner started it. */
+    /** Destroys the experiment broadcast, and stops the context if this runner started it. */
     @Override
     public void close() {
-        config.destroy();
+        experiment.destroy();
         if (ownsContext) sc.stop();
     }
 }

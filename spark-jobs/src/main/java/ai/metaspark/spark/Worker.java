@@ -1,25 +1,28 @@
 package ai.metaspark.spark;
 
-import ai.metaspark.config.RunConfig;
-import ai.metaspark.eval.Evaluator;
 import ai.metaspark.algo.TaskEvaluation;
+import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.model.Learner;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.Experiment;
-import ai.metaspark.algo.TaskOutcome;
+import org.apache.spark.broadcast.Broadcast;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The executor side of a run: the experiment built once per JVM from the broadcast configuration (so a dataset is
- * loaded once per JVM, whatever the number of tasks and steps) and one learner per task thread.
+ * The executor side of a run: the broadcast experiment (deserialized once per JVM, so a dataset is loaded once per
+ * JVM whatever the number of tasks and steps, and nothing is validated again) and one learner per task thread.
  */
 final class Worker {
-    private static final Map<String, Worker> BY_CONFIG = new ConcurrentHashMap<>();
+    /** Workers of the latest runs in this JVM, by run key; a JVM running many runs (a sweep) keeps only the latest. */
+    private static final int KEPT = 8;
+    private static final Map<String, Worker> BY_RUN = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Worker> eldest) {
+            return size() > KEPT;
+        }
+    };
     private final Experiment experiment;
     private final ThreadLocal<Learner> learner;
 
@@ -28,10 +31,14 @@ final class Worker {
         this.learner = ThreadLocal.withInitial(experiment.learners());
     }
 
-    /** The worker of a configuration, given as its YAML text; built at the first call in this JVM. */
-    static Worker of(String configYaml) {
-        return BY_CONFIG.computeIfAbsent(configYaml, y -> new Worker(Experiment.from(RunConfig.fromYaml(
-                new ByteArrayInputStream(y.getBytes(StandardCharsets.UTF_8)), "the broadcast configuration", List.of()))));
+    /**
+     * The worker of the run {@code key} (unique per runner: broadcast ids restart with every SparkContext of a JVM),
+     * built from the broadcast experiment at the first call in this JVM.
+     */
+    static Worker of(String key, Broadcast<Experiment> experiment) {
+        synchronized (BY_RUN) {
+            return BY_RUN.computeIfAbsent(key, k -> new Worker(experiment.value()));
+        }
     }
 
     Experiment experiment() {
@@ -43,6 +50,6 @@ final class Worker {
     }
 
     TaskEvaluation evaluate(double[] meta, TaskSpec spec) {
-        return Evaluator.evaluate(experiment, learner.get(), meta, experiment.heldOutTask(spec));
+        return experiment.evaluate(learner.get(), meta, spec);
     }
 }

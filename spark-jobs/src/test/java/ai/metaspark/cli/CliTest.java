@@ -1,6 +1,7 @@
 package ai.metaspark.cli;
 
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.recipe.Recipe;
+import ai.metaspark.run.RunFolder;
 import ai.metaspark.model.MlpLearner;
 import ai.metaspark.train.Experiment;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,11 +72,11 @@ class CliTest {
     void modelZipLoadsInDl4jAndPredictsLikeTheTrainedParameters() throws IOException {
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
         RunFolder folder = RunFolder.open(run.toString(), List.of());
-        Experiment e = Experiment.from(folder.config());
+        Experiment e = folder.recipe().experiment();
         double[] meta = folder.readMeta();
-        assertEquals(2 * e.model().numParams(), meta.length, "Meta-SGD saves weights and learning rates");
+        assertEquals(2 * e.network().numParams(), meta.length, "Meta-SGD saves weights and learning rates");
         var task = e.heldOutTask(e.sampler().spec(ai.metaspark.task.Split.TEST, 0, 0));
-        double[] expected = new MlpLearner((ai.metaspark.model.ModelSpec) e.model()).predict(meta, task.query());
+        double[] expected = new MlpLearner((ai.metaspark.model.ModelSpec) e.network()).predict(meta, task.query());
         double[] got = net.output(Nd4j.createFromArray(task.query().x()).reshape(task.query().n(), 1).castTo(DataType.FLOAT))
                 .castTo(DataType.DOUBLE).reshape(task.query().n()).toDoubleVector();
         assertArrayEquals(expected, got, 1e-4);

@@ -1,5 +1,6 @@
 package ai.metaspark.cli;
 
+import ai.metaspark.data.DataLocation;
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.train.Experiment;
@@ -54,7 +55,7 @@ class OmniglotCliTest {
     }
 
     private static void assumeRealData() {
-        Path data = Path.of(Experiment.resolveData(RunConfig.defaults().get(Keys.DATA)));
+        Path data = Path.of(DataLocation.resolve(RunConfig.defaults().get(Keys.DATA)));
         Assumptions.assumeTrue(Files.exists(data.resolve("images_background.zip")), "no Omniglot data at " + data);
     }
 

@@ -2,7 +2,7 @@ package ai.metaspark.report;
 
 import ai.metaspark.cli.MetaSparkCli;
 import ai.metaspark.config.ConfigException;
-import ai.metaspark.io.RunFolder;
+import ai.metaspark.run.RunFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

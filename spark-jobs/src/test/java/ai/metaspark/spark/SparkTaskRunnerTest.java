@@ -1,5 +1,6 @@
 package ai.metaspark.spark;
 
+import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
@@ -41,7 +42,7 @@ class SparkTaskRunnerTest {
     @BeforeAll
     static void start() {
         sc = SparkRuntime.start(SparkRuntime.conf("local[3,2]", "SparkTaskRunnerTest")); // 2 attempts per task
-        Experiment e = Experiment.from(CONFIG);
+        Experiment e = Recipe.of(CONFIG).experiment();
         try (TaskRunner local = new LocalTaskRunner(e, 1)) {
             reference = train(e, local);
         }
@@ -61,9 +62,9 @@ class SparkTaskRunnerTest {
     void sameBitsAsInProcessForAnyPartitionCountAndJobLength() {
         for (String perJob : new String[]{"steps_per_job=1", "steps_per_job=4", "steps_per_job=0"}) {
             RunConfig c = CONFIG.with(perJob);
-            Experiment e = Experiment.from(c);
+            Experiment e = Recipe.of(c).experiment();
             for (int partitions : new int[]{1, 2, 3, 7}) {
-                try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), partitions)) {
+                try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, partitions)) {
                     assertArrayEquals(reference, train(e, spark), perJob + ", partitions=" + partitions);
                 }
             }
@@ -81,8 +82,9 @@ class SparkTaskRunnerTest {
             }
         };
         sc.sc().addSparkListener(counter);
-        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
-            assertArrayEquals(reference, train(Experiment.from(c), spark));
+        Experiment e = Recipe.of(c).experiment();
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, 3)) {
+            assertArrayEquals(reference, train(e, spark));
             sc.sc().listenerBus().waitUntilEmpty();
             assertEquals(2, jobs.get(), "12 steps in segments of 6");
         } finally {
@@ -95,13 +97,13 @@ class SparkTaskRunnerTest {
     @ValueSource(strings = {"steps_per_job=1", "steps_per_job=6"})
     void aDivergenceStopsAtTheSameStepAsInProcess(String perJob) {
         RunConfig c = CONFIG.with(perJob, "outer_optimizer=sgd", "outer_lr=1");
-        Experiment e = Experiment.from(c);
+        Experiment e = Recipe.of(c).experiment();
         String local;
         try (TaskRunner r = new LocalTaskRunner(e, 1)) {
             local = assertThrows(DivergedException.class, () -> train(e, r)).getMessage();
         }
         assertTrue(local.matches("training diverged at step [1-9]\\d*: .*"), local); // inside a segment, not step 0
-        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, 3)) {
             String dist = assertThrows(DivergedException.class, () -> train(e, spark)).getMessage();
             assertEquals(local.substring(0, local.indexOf(':')), dist.substring(0, dist.indexOf(':')));
         }
@@ -109,14 +111,14 @@ class SparkTaskRunnerTest {
 
     @Test
     void evaluationsComeBackInOrderWithTheSameCurves() {
-        Experiment e = Experiment.from(CONFIG);
+        Experiment e = Recipe.of(CONFIG).experiment();
         List<TaskSpec> specs = e.sampler().heldOut(Split.TEST, 9);
         double[] meta = e.initialMeta();
         List<TaskEvaluation> local;
         try (TaskRunner r = new LocalTaskRunner(e, 2)) {
             local = r.evaluate(meta, specs);
         }
-        try (SparkTaskRunner spark = new SparkTaskRunner(sc, CONFIG.toYaml(), 4)) {
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, 4)) {
             List<TaskEvaluation> dist = spark.evaluate(meta, specs);
             assertEquals(specs.size(), dist.size());
             for (int i = 0; i < specs.size(); i++) assertArrayEquals(local.get(i).curve(), dist.get(i).curve(), "task " + i);
@@ -139,14 +141,15 @@ class SparkTaskRunnerTest {
             }
         };
         sc.sc().addSparkListener(counter);
-        sc.setLocalProperty(FaultInjection.PROPERTY, "5:4"); // step 5, task 4: the middle of the second partition
-        try (SparkTaskRunner spark = new SparkTaskRunner(sc, c.toYaml(), 3)) {
-            double[] meta = train(Experiment.from(c), spark);
+        Experiment plain = Recipe.of(c).experiment();
+        // step 5, task 4: the middle of the second partition
+        Experiment e = plain.withAlgorithm(new FailFirstAttempt(plain.algorithm(), 5, 4));
+        try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, 3)) {
+            double[] meta = train(e, spark);
             sc.sc().listenerBus().waitUntilEmpty();
             assertEquals(1, failed.get(), "exactly the injected failure");
             assertArrayEquals(reference, meta);
         } finally {
-            sc.setLocalProperty(FaultInjection.PROPERTY, null);
             sc.sc().removeSparkListener(counter);
         }
     }

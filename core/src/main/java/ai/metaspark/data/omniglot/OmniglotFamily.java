@@ -54,6 +54,11 @@ public final class OmniglotFamily implements TaskFamily {
         return nWay;
     }
 
+    @Override
+    public boolean classification() {
+        return true;
+    }
+
     /** The number of classes {@code split} draws from (for MAML, characters; each may be turned 4 ways). */
     public int classCount(Split split) {
         return pools().get(split).size();

@@ -1,12 +1,15 @@
-package ai.metaspark.io;
+package ai.metaspark.run;
 
 import ai.metaspark.config.ConfigException;
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.eval.EvalResult;
+import ai.metaspark.io.Files;
+import ai.metaspark.io.Json;
+import ai.metaspark.io.Vectors;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.ModelSpec;
 import ai.metaspark.model.NetworkSpec;
+import ai.metaspark.recipe.Recipe;
+import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TrainState;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,23 +33,28 @@ import java.util.Map;
  * {@code meta-params.bin} (the full meta-parameter vector, e.g. with Meta-SGD's learning rates). Every file except
  * the metrics log is written atomically.
  */
-public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
+public final class RunFolder implements RunLog, Closeable {
     public static final String CONFIG = "config.yaml";
     public static final String EVAL = "eval.json";
     public static final String META_PARAMS = "meta-params.bin";
     private final FileSystem fs;
     private final Path root;
-    private final RunConfig config;
+    private final Recipe recipe;
+    private final int keepCheckpoints;
     private FSDataOutputStream metrics;
 
-    private RunFolder(FileSystem fs, Path root, RunConfig config) {
+    private RunFolder(FileSystem fs, Path root, Recipe recipe, int keepCheckpoints) {
         this.fs = fs;
         this.root = root;
-        this.config = config;
+        this.recipe = recipe;
+        this.keepCheckpoints = keepCheckpoints;
     }
 
-    /** Creates a new run folder and writes config.yaml; refuses a folder that already holds a run. */
-    public static RunFolder create(String location, RunConfig config) {
+    /**
+     * Creates a new run folder for {@code recipe} and writes config.yaml; refuses a folder that already holds a run.
+     * Checkpoints beyond the newest {@code keepCheckpoints} are deleted.
+     */
+    public static RunFolder create(String location, Recipe recipe, int keepCheckpoints) {
         FileSystem fs = Files.fileSystem(location);
         Path root = new Path(location);
         try {
@@ -58,9 +66,9 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
             }
             boolean existed = fs.exists(root);
             if (!fs.mkdirs(root)) throw new IOException("mkdirs returned false");
-            RunFolder run = new RunFolder(fs, root, config);
+            RunFolder run = new RunFolder(fs, root, recipe, keepCheckpoints);
             try {
-                Files.writeAtomically(fs, new Path(root, CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+                Files.writeAtomically(fs, new Path(root, CONFIG), recipe.yaml().getBytes(StandardCharsets.UTF_8));
                 run.metrics = fs.create(new Path(root, "metrics.jsonl"), true);
             } catch (IOException e) {
                 if (!existed) fs.delete(root, true);
@@ -88,16 +96,16 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
     }
 
     /**
-     * Reopens an unfinished run to continue it with {@code config}: refuses a folder trained with different results-
-     * relevant settings, and drops metrics lines after {@code resumeStep} (they are recomputed).
+     * Reopens an unfinished run to continue it with {@code recipe}: refuses a folder trained with different results-
+     * relevant settings ({@link #resumeState} then restarts the metrics at the checkpoint's step).
      */
-    public static RunFolder reopen(String location, RunConfig config) {
-        RunConfig stored = Files.readConfig(location + "/" + CONFIG, List.of());
-        requireSame(location + "/" + CONFIG, stored, config);
-        return new RunFolder(Files.fileSystem(location), new Path(location), config);
+    public static RunFolder reopen(String location, Recipe recipe, int keepCheckpoints) {
+        Recipe stored = Recipe.read(location + "/" + CONFIG, List.of());
+        requireSame(location + "/" + CONFIG, stored, recipe);
+        return new RunFolder(Files.fileSystem(location), new Path(location), recipe, keepCheckpoints);
     }
 
-    private static void requireSame(String where, RunConfig stored, RunConfig given) {
+    private static void requireSame(String where, Recipe stored, Recipe given) {
         List<String> diff = given.resultDifferences(stored);
         if (!diff.isEmpty()) {
             throw new ConfigException("refusing to resume: " + where + " was written with a different configuration ("
@@ -122,10 +130,10 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
     }
 
     private TrainState readCheckpoint(Path cp, boolean fallback, PrintStream console) throws IOException {
-        RunConfig written;
+        Recipe written;
         TrainState state;
         try {
-            written = Checkpoints.config(fs, cp);
+            written = Recipe.fromMap(Checkpoints.config(fs, cp));
             state = Checkpoints.read(fs, cp);
         } catch (IOException | RuntimeException e) {
             if (!fallback) {
@@ -137,7 +145,7 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
             console.println("checkpoint " + cp + " cannot be read (" + e.getMessage() + "); kept as " + kept + ", trying the previous one");
             return null;
         }
-        requireSame(cp + "/checkpoint.json", written, config);
+        requireSame(cp + "/checkpoint.json", written, recipe);
         return state;
     }
 
@@ -176,12 +184,13 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
 
     /** Opens a finished run for reading (evaluate). */
     public static RunFolder open(String location, List<String> overrides) {
-        RunConfig config = Files.readConfig(location + "/" + CONFIG, overrides);
-        return new RunFolder(Files.fileSystem(location), new Path(location), config);
+        Recipe recipe = Recipe.read(location + "/" + CONFIG, overrides);
+        return new RunFolder(Files.fileSystem(location), new Path(location), recipe, 0);
     }
 
-    public RunConfig config() {
-        return config;
+    /** The recipe of the run. */
+    public Recipe recipe() {
+        return recipe;
     }
 
     public Path path() {
@@ -202,7 +211,8 @@ public final class RunFolder implements ai.metaspark.train.RunLog, Closeable {
     @Override
     public void checkpoint(TrainState state) {
         try {
-            Checkpoints.write(fs, new Path(root, "checkpoints"), state, config, config.getInt(Keys.KEEP_CHECKPOINTS));
+            Checkpoints.write(fs, new Path(root, "checkpoints"), state, recipe.asMap(), Provenance.current(recipe.dataLocation()),
+                    keepCheckpoints);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint under " + root, e);
         }

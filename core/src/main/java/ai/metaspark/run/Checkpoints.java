@@ -1,6 +1,8 @@
-package ai.metaspark.io;
+package ai.metaspark.run;
 
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.io.Files;
+import ai.metaspark.io.Json;
+import ai.metaspark.io.Vectors;
 import ai.metaspark.train.TrainState;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,7 +34,12 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    public static void write(FileSystem fs, Path dir, TrainState s, RunConfig config, int keep) throws IOException {
+    /**
+     * Writes {@code s} with the recipe it was trained with ({@code config}, every key) and its {@code provenance},
+     * keeping the newest {@code keep} checkpoints.
+     */
+    public static void write(FileSystem fs, Path dir, TrainState s, Map<String, Object> config, Map<String, Object> provenance,
+                             int keep) throws IOException {
         byte[] state = encode(s);
         String name = String.format("%s%09d", PREFIX, s.step());
         Path tmp = new Path(dir, ".tmp-" + name);
@@ -42,8 +49,8 @@ public final class Checkpoints {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("step", s.step());
         meta.put("state_crc32", crc(state));
-        meta.put("config", config.asMap());
-        meta.put("provenance", Provenance.current(config));
+        meta.put("config", config);
+        meta.put("provenance", provenance);
         Files.writeAtomically(fs, new Path(tmp, "checkpoint.json"), Json.pretty(meta));
         Path target = new Path(dir, name);
         fs.delete(target, true);
@@ -77,12 +84,12 @@ public final class Checkpoints {
         return decode(state);
     }
 
-    /** The resolved configuration a checkpoint was written with. */
+    /** The recipe (every key and value) a checkpoint was written with. */
     @SuppressWarnings("unchecked")
-    public static RunConfig config(FileSystem fs, Path checkpoint) throws IOException {
+    public static Map<String, Object> config(FileSystem fs, Path checkpoint) throws IOException {
         try (InputStream in = fs.open(new Path(checkpoint, "checkpoint.json"))) {
             Map<?, ?> meta = Json.MAPPER.readValue(in, Map.class);
-            return RunConfig.of((Map<String, ?>) meta.get("config"), List.of());
+            return (Map<String, Object>) meta.get("config");
         }
     }
 

@@ -1,7 +1,6 @@
-package ai.metaspark.io;
+package ai.metaspark.run;
 
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.io.Files;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -11,6 +10,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
@@ -25,14 +25,15 @@ public final class Provenance {
     private Provenance() {
     }
 
-    public static Map<String, Object> current(RunConfig config) {
+    /** The provenance of a result now, with the checksums of the files in {@code data} when the run reads a data folder. */
+    public static Map<String, Object> current(Optional<String> data) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("metaspark", version(Provenance.class, "dev"));
         p.put("git_commit", gitCommit());
         p.put("dl4j", version(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class, "1.0.0-M2.1"));
         p.put("java", System.getProperty("java.version"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        if (!config.get(Keys.TASK).equals("sinusoid")) p.put("data", dataChecksums(ai.metaspark.train.Experiment.resolveData(config.get(Keys.DATA))));
+        data.ifPresent(location -> p.put("data", dataChecksums(location)));
         p.put("created", Instant.now().toString());
         return p;
     }

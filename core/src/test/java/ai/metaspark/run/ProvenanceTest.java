@@ -1,6 +1,6 @@
-package ai.metaspark.io;
+package ai.metaspark.run;
 
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.recipe.Recipe;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProvenanceTest {
     @Test
     void namesTheCommitAndChecksumsTheOmniglotZips() {
-        Map<String, Object> p = Provenance.current(RunConfig.defaults().with("task=omniglot"));
+        Map<String, Object> p = Provenance.current(Recipe.defaults().with("task=omniglot").dataLocation());
         String commit = (String) p.get("git_commit");
         assertTrue(commit.matches("[0-9a-f]{40}(-dirty)?") || commit.equals("unknown"), commit);
         @SuppressWarnings("unchecked")
@@ -24,6 +24,6 @@ class ProvenanceTest {
 
     @Test
     void sinusoidsHaveNoDataToChecksum() {
-        assertFalse(Provenance.current(RunConfig.defaults()).containsKey("data"));
+        assertFalse(Provenance.current(Recipe.defaults().dataLocation()).containsKey("data"));
     }
 }

@@ -1,4 +1,9 @@
-package ai.metaspark.task;
+package ai.metaspark.data.sinusoid;
+
+import ai.metaspark.task.Batch;
+import ai.metaspark.task.Task;
+import ai.metaspark.task.TaskFamily;
+import ai.metaspark.task.TaskSpec;
 
 import java.util.SplittableRandom;
 
@@ -21,6 +26,11 @@ public final class SinusoidFamily implements TaskFamily {
     @Override
     public int outputSize() {
         return 1;
+    }
+
+    @Override
+    public boolean classification() {
+        return false;
     }
 
     @Override

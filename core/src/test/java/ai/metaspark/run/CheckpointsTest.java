@@ -1,4 +1,4 @@
-package ai.metaspark.io;
+package ai.metaspark.run;
 
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.train.TrainState;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +30,7 @@ class CheckpointsTest {
     void roundTripKeepsTheNewestAndLeavesNoTemporaries() throws IOException {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path dir = new Path(tmp.toUri().toString(), "checkpoints");
-        for (int step = 10; step <= 50; step += 10) Checkpoints.write(fs, dir, state(step), RunConfig.defaults(), 3);
+        for (int step = 10; step <= 50; step += 10) Checkpoints.write(fs, dir, state(step), RunConfig.defaults().asMap(), Map.of(), 3);
         List<Path> kept = Checkpoints.list(fs, dir);
         assertEquals(List.of("step-000000030", "step-000000040", "step-000000050"), kept.stream().map(Path::getName).toList());
         TrainState back = Checkpoints.read(fs, kept.get(2));
@@ -45,7 +46,7 @@ class CheckpointsTest {
     void aCorruptStateIsRefused() throws IOException {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         Path dir = new Path(tmp.toUri().toString(), "checkpoints");
-        Checkpoints.write(fs, dir, state(7), RunConfig.defaults(), 3);
+        Checkpoints.write(fs, dir, state(7), RunConfig.defaults().asMap(), Map.of(), 3);
         Path cp = Checkpoints.list(fs, dir).get(0);
         byte[] bytes;
         try (var in = fs.open(new Path(cp, "state.bin"))) {

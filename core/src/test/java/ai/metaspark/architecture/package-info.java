@@ -1,0 +1,2 @@
+/** Architecture rules of {@code core}, checked with ArchUnit on the compiled classes. */
+package ai.metaspark.architecture;
