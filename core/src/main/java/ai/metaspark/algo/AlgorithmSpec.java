@@ -22,6 +22,26 @@ public record AlgorithmSpec(String name, int innerSteps, double innerLr, boolean
         return new AlgorithmSpec(name, innerSteps, innerLr, false, 1, 0, false, false);
     }
 
+    /** This spec with MAML++'s multi-step loss, its weights annealed over {@code annealSteps} meta-steps. */
+    public AlgorithmSpec withMultiStepLoss(int annealSteps) {
+        return new AlgorithmSpec(name, innerSteps, innerLr, true, annealSteps, firstOrderSteps, lslr, perStepBn);
+    }
+
+    /** This spec with first-order meta-gradients before meta-step {@code steps} (derivative-order annealing). */
+    public AlgorithmSpec withFirstOrderSteps(int steps) {
+        return new AlgorithmSpec(name, innerSteps, innerLr, multiStepLoss, mslAnnealSteps, steps, lslr, perStepBn);
+    }
+
+    /** This spec with MAML++'s learned per-layer per-step inner rates. */
+    public AlgorithmSpec withLslr() {
+        return new AlgorithmSpec(name, innerSteps, innerLr, multiStepLoss, mslAnnealSteps, firstOrderSteps, true, perStepBn);
+    }
+
+    /** This spec with MAML++'s per-step batch norm. */
+    public AlgorithmSpec withPerStepBn() {
+        return new AlgorithmSpec(name, innerSteps, innerLr, multiStepLoss, mslAnnealSteps, firstOrderSteps, lslr, true);
+    }
+
     /** Whether the algorithm is MAML or first-order MAML (the ones the MAML++ options apply to). */
     public boolean mamlFamily() {
         return name.equals("maml") || name.equals("fomaml");

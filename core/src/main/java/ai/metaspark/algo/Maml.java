@@ -1,155 +1,148 @@
 package ai.metaspark.algo;
 
 import ai.metaspark.model.Learner;
-import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.task.Task;
 
 /**
- * MAML (Finn, Abbeel and Levine 2017, "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks").
- * Inner loop {@code theta_{j+1} = theta_j - alpha grad L_S(theta_j)}, j = 0..k-1; meta-objective {@code L_Q(theta_k)}.
+ * MAML (Finn, Abbeel and Levine 2017, "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks"), the one
+ * reverse-mode meta-gradient of every algorithm that differentiates through an inner loop (MAML, first-order MAML,
+ * Meta-SGD, MAML++, and ANIL on its head).
  *
- * <p>Second order (the default) differentiates through every inner step, from the last back:
- * {@code v = grad L_Q(theta_k)}, then {@code v <- v - alpha H_S(theta_j) v} for j = k-1..0, and returns v. Memory is
- * the k+1 parameter vectors; each Hessian-vector product is recomputed from {@code theta_j}. First order
- * (Finn et al., section 5.2) drops the Hessian terms and returns {@code grad L_Q(theta_k)}.
+ * <p>Inner loop ({@link #forward}): {@code u_{j+1} = u_j - alpha_j . grad L_S(p_j)} for j = 0..k-1, from
+ * {@code u_0 = theta}, where the network runs with {@code p_j = bn_j(u_j)} and the rates come from the
+ * {@link InnerRule}. Meta-objective {@code L_Q(p_k)}.
  *
- * <p>Two MAML++ options (Antoniou, Edwards and Storkey 2019, "How to train your MAML"), off by default:
- * <ul>
- *   <li><b>multi-step loss</b> ({@code msl}): the meta-objective is {@code sum_{j=1..k} w_j L_Q(theta_j)} with the
- *       weights of {@link #mslWeights}: uniform 1/k at step 0, the non-final ones annealed linearly to 0.03/k over
- *       {@code msl_anneal_steps} meta-steps (the final one takes the rest). Backward:
- *       {@code v = w_k grad L_Q(theta_k)}, then for j = k-1..0 {@code v <- v - alpha H_S(theta_j) v} and, for
- *       j >= 1, {@code v <- v + w_j grad L_Q(theta_j)} (first order: {@code v = sum_j w_j grad L_Q(theta_j)}).</li>
- *   <li><b>derivative-order annealing</b> ({@code first_order_steps}): meta-steps before this one use the first-order
- *       gradient, later ones the second-order one (the meta-step is the task's {@code TaskSpec.step}).</li>
- *   <li><b>learned per-layer per-step inner rates</b> ({@code lslr}) and <b>per-step batch norm</b>
- *       ({@code per_step_bn}): extra meta-parameters, see {@link PerStepInner}. With them the network at step j runs
- *       with {@code p_j} (its batch norm swapped for step j's) and the backward pass, at each step j from k-1 down to 0
- *       with {@code v = dL/dp_{j+1}}, first moves v's batch-norm part to step j+1's copy, adds
- *       {@code -sum_{k in layer} g_j[k] v[k]} to each layer's rate of step j, and then takes
- *       {@code v <- v - H_S(p_j) (alpha_j . v)}.</li>
- * </ul>
+ * <p>Backward recursion ({@link #backward}), second order: {@code v = grad L_Q(p_k)}, then for j = k-1..0
+ * {@code v <- v - H_S(p_j) (alpha_j . v)}, returning v (and the rates' and batch-norm copies' gradients on the way).
+ * Memory is the k+1 parameter vectors; each Hessian-vector product is recomputed at {@code p_j}. First order (Finn et
+ * al., section 5.2) drops the Hessian terms and returns {@code grad L_Q(p_k)}.
+ *
+ * <p>MAML++ (Antoniou, Edwards and Storkey 2019, "How to train your MAML") options, all off by default: the
+ * {@link MultiStepLoss} (the objective {@code sum_j w_j L_Q(p_j)}: backward adds {@code w_j grad L_Q(p_j)} to v at each
+ * step j >= 1), derivative-order annealing ({@code firstOrderSteps}: first order before that meta-step), LSLR
+ * ({@link PerTensorRates}) and per-step batch norm ({@link StepBatchNorm}). The meta-vector is
+ * {@code [theta | batch-norm copies | learned rates]}.
  */
-public final class Maml extends UniformInnerSgd {
+public final class Maml implements MetaAlgorithm {
     private static final long serialVersionUID = 1L;
-    private final boolean firstOrder;
-    private final boolean msl;
-    private final int mslAnnealSteps;
-    private final int firstOrderSteps;
-    private final PerStepInner perStep;
-
-    public Maml(int innerSteps, double innerLr, boolean firstOrder) {
-        this(innerSteps, innerLr, firstOrder, false, 1, 0);
-    }
-
-    /** With the MAML++ options: multi-step loss annealed over {@code mslAnnealSteps}, first order before {@code firstOrderSteps}. */
-    public Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps) {
-        this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps, PerStepInner.none(innerSteps, innerLr));
-    }
-
-    /** With all MAML++ options, {@code lslr} and {@code perStepBn} for the network {@code net} (null when both are off). */
-    public Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps,
-                NetworkSpec net, boolean lslr, boolean perStepBn) {
-        this(innerSteps, innerLr, firstOrder, msl, mslAnnealSteps, firstOrderSteps,
-                PerStepInner.of(net, innerSteps, innerLr, lslr, perStepBn));
-    }
-
-    private Maml(int innerSteps, double innerLr, boolean firstOrder, boolean msl, int mslAnnealSteps, int firstOrderSteps,
-                 PerStepInner perStep) {
-        super(innerSteps, innerLr);
-        this.firstOrder = firstOrder;
-        this.msl = msl;
-        this.mslAnnealSteps = Math.max(1, mslAnnealSteps);
-        this.firstOrderSteps = firstOrderSteps;
-        this.perStep = perStep;
-    }
+    private final Options o;
 
     /**
-     * The multi-step-loss weights {@code w_1..w_k} (index j-1) at meta-step {@code step}: with
-     * {@code f = min(step / annealSteps, 1)}, each non-final weight is {@code max((1 - f) / k, 0.03 / k)} and the final
-     * one {@code 1 - (k - 1)} times that, so they always sum to 1 (MAML++'s schedule, per step instead of per epoch).
+     * The named options of one MAML.
+     *
+     * @param innerSteps      k
+     * @param rule            the inner update: fixed rate, Meta-SGD's or LSLR's rates
+     * @param batchNorm       per-step batch norm, or {@link StepBatchNorm#none()}
+     * @param multiStepLoss   the multi-step loss, or null for {@code L_Q(p_k)} alone
+     * @param firstOrder      drop the Hessian terms
+     * @param firstOrderSteps first order before this meta-step (derivative-order annealing; 0: never)
      */
-    public static double[] mslWeights(int k, long step, int annealSteps) {
-        double f = Math.min((double) step / Math.max(1, annealSteps), 1);
-        double nonFinal = Math.max((1 - f) / k, 0.03 / k);
-        double[] w = new double[k];
-        java.util.Arrays.fill(w, nonFinal);
-        w[k - 1] = 1 - (k - 1) * nonFinal;
-        return w;
+    record Options(int innerSteps, InnerRule rule, StepBatchNorm batchNorm, MultiStepLoss multiStepLoss,
+                   boolean firstOrder, int firstOrderSteps) implements java.io.Serializable {
+        /** k steps of plain SGD at {@code lr}, second order, no MAML++ option. */
+        static Options sgd(int innerSteps, double lr) {
+            return new Options(innerSteps, InnerRule.sgd(lr), StepBatchNorm.none(), null, false, 0);
+        }
+
+        /** These options, first order. */
+        Options asFirstOrder() {
+            return new Options(innerSteps, rule, batchNorm, multiStepLoss, true, firstOrderSteps);
+        }
+
+        /** These options with the multi-step loss annealed over {@code annealSteps} meta-steps. */
+        Options withMultiStepLoss(int annealSteps) {
+            return new Options(innerSteps, rule, batchNorm, new MultiStepLoss(annealSteps), firstOrder, firstOrderSteps);
+        }
+
+        /** These options, first order before meta-step {@code steps}. */
+        Options withFirstOrderSteps(int steps) {
+            return new Options(innerSteps, rule, batchNorm, multiStepLoss, firstOrder, steps);
+        }
+    }
+
+    Maml(Options options) {
+        this.o = options;
+    }
+
+    /** The inner loop: the parameters {@code p_0..p_k} the network ran with, the support gradients and each step's update. */
+    record Path(double[][] p, double[][] grads, InnerSgd[] steps) {
+        double[] adapted() {
+            return p[p.length - 1];
+        }
     }
 
     @Override
     public double[] initialize(double[] theta) {
-        return perStep.initialize(theta);
+        double[] meta = java.util.Arrays.copyOf(theta, theta.length + o.batchNorm().extraLength() + o.rule().extraLength());
+        o.batchNorm().initialize(meta);
+        o.rule().initialize(meta);
+        return meta;
     }
 
     @Override
     public TaskOutcome adapt(Learner learner, double[] meta, Task task) {
-        boolean firstOrder = this.firstOrder || task.spec().step() < firstOrderSteps;
-        double[] w = msl ? mslWeights(innerSteps, task.spec().step(), mslAnnealSteps) : null;
-        int p = meta.length - perStep.extraLength();
-        InnerSgd[] steps = new InnerSgd[innerSteps];
-        for (int j = 0; j < innerSteps; j++) steps[j] = perStep.inner(meta, j);
-        double[][] grads = new double[innerSteps][];
-        double[][] path = innerPath(learner, meta, p, task, steps, grads);
-        double[] pre = learner.lossAndAccuracy(path[0], task.query());
-        double[] out = perStep.active() ? new double[meta.length] : null;
+        int p = meta.length - o.batchNorm().extraLength() - o.rule().extraLength();
+        Path path = forward(learner, meta, p, task);
+        double[] pre = learner.lossAndAccuracy(path.p()[0], task.query());
         double[] v = new double[p];
-        double[] g = new double[p];
-        double post = learner.gradient(path[innerSteps], task.query(), v);
-        if (w != null) {
-            for (int k = 0; k < v.length; k++) v[k] *= w[innerSteps - 1];
-        }
-        for (int j = innerSteps - 1; j >= 0; j--) {
-            perStep.creditBatchNorm(v, j + 1, out);
-            perStep.creditRates(grads[j], v, j, out);
-            if (!firstOrder) backThroughStep(learner, steps[j], path[j], task, v, g);
-            if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
-                learner.gradient(path[j], task.query(), g);
-                for (int k = 0; k < v.length; k++) v[k] += w[j - 1] * g[k];
-            }
-        }
-        if (out != null) System.arraycopy(v, 0, out, 0, p);
-        return new TaskOutcome(out != null ? out : v, pre[0], post, pre[1], learner.accuracyOrZero(path[innerSteps], task.query()));
+        double post = learner.gradient(path.adapted(), task.query(), v);
+        double[] metaGradient = backward(learner, meta, task, path, v);
+        return new TaskOutcome(metaGradient, pre[0], post, pre[1], learner.accuracyOrZero(path.adapted(), task.query()));
     }
 
-    /** {@code v <- v - H_S(p_j) (alpha_j . v)}; with one rate, {@code v - alpha H_S(p_j) v} ({@code g} is scratch). */
-    private void backThroughStep(Learner learner, InnerSgd step, double[] pj, Task task, double[] v, double[] g) {
-        if (perStep.lslr()) {
-            double[] scaled = new double[v.length];
-            step.scale(v, scaled);
-            learner.hessianVector(pj, task.support(), scaled, g);
-            for (int k = 0; k < v.length; k++) v[k] -= g[k];
-        } else {
-            learner.hessianVector(pj, task.support(), v, g);
-            for (int k = 0; k < v.length; k++) v[k] -= innerLr * g[k];
+    /** The inner loop on the support set: p_0..p_k, and the support gradient at each p_j (one scratch array when unused). */
+    Path forward(Learner learner, double[] meta, int p, Task task) {
+        int k = o.innerSteps();
+        double[][] ps = new double[k + 1][];
+        double[][] grads = new double[k][];
+        InnerSgd[] steps = new InnerSgd[k];
+        double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
+        ps[0] = o.batchNorm().forward(meta, u, 0);
+        double[] scratch = o.rule().extraLength() > 0 ? null : new double[p];
+        for (int j = 0; j < k; j++) {
+            steps[j] = o.rule().step(meta, j);
+            grads[j] = scratch != null ? scratch : new double[p];
+            learner.gradient(ps[j], task.support(), grads[j]);
+            u = steps[j].step(u, grads[j]);
+            ps[j + 1] = o.batchNorm().forward(meta, u, j + 1);
         }
+        return new Path(ps, grads, steps);
     }
 
     /**
-     * p_0, ..., p_k: the parameters the network runs with before and after each inner step on the support set;
-     * step j is {@code steps[j]}; {@code grads[j]} receives the support gradient at p_j (kept for LSLR, else one
-     * scratch array).
+     * From {@code v = dL_Q/dp_k} (scaled here by the last multi-step-loss weight), back through every inner step:
+     * the meta-gradient over the whole meta-vector ({@code v} itself when there is nothing but theta).
      */
-    private double[][] innerPath(Learner learner, double[] meta, int p, Task task, InnerSgd[] steps, double[][] grads) {
-        double[][] path = new double[innerSteps + 1][];
-        double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
-        path[0] = perStep.forward(meta, u, 0);
-        double[] scratch = perStep.lslr() ? null : new double[p];
-        for (int j = 0; j < innerSteps; j++) {
-            grads[j] = scratch != null ? scratch : new double[p];
-            learner.gradient(path[j], task.support(), grads[j]);
-            u = steps[j].step(u, grads[j]);
-            path[j + 1] = perStep.forward(meta, u, j + 1);
+    double[] backward(Learner learner, double[] meta, Task task, Path path, double[] v) {
+        int k = o.innerSteps();
+        boolean firstOrder = o.firstOrder() || task.spec().step() < o.firstOrderSteps();
+        double[] w = o.multiStepLoss() == null ? null : o.multiStepLoss().weights(k, task.spec().step());
+        double[] out = meta.length > v.length ? new double[meta.length] : null;
+        double[] g = new double[v.length];
+        if (w != null) scale(v, w[k - 1]);
+        for (int j = k - 1; j >= 0; j--) {
+            o.batchNorm().credit(v, j + 1, out);
+            o.rule().creditRates(path.grads()[j], v, j, out);
+            if (!firstOrder) o.rule().backThrough(learner, path.steps()[j], path.p()[j], task.support(), v, g);
+            if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
+                learner.gradient(path.p()[j], task.query(), g);
+                for (int i = 0; i < v.length; i++) v[i] += w[j - 1] * g[i];
+            }
         }
-        return path;
+        if (out == null) return v;
+        System.arraycopy(v, 0, out, 0, v.length);
+        return out;
     }
 
-    /** Meta-test: step j's rates and batch norm (plain SGD at {@code inner_lr} without the MAML++ per-step options). */
+    private static void scale(double[] v, double a) {
+        for (int i = 0; i < v.length; i++) v[i] *= a;
+    }
+
+    /** Meta-test: the rule's step j and step j's batch norm. */
     @Override
     public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
                                    boolean accuracy) {
         return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
-                j -> perStep.inner(meta, j), (u, j) -> perStep.forward(meta, u, j));
+                j -> o.rule().step(meta, j), (u, j) -> o.batchNorm().forward(meta, u, j));
     }
 }

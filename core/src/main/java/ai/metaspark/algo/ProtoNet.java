@@ -66,7 +66,7 @@ public final class ProtoNet implements MetaAlgorithm {
 
         Episode(Learner learner, double[] meta, Task task) {
             if (!(learner instanceof Conv4Learner cl)) {
-                throw new IllegalArgumentException("protonet needs a Conv-4 model, got " + learner.spec());
+                throw new IllegalArgumentException("protonet needs a Conv-4 model, got " + learner.getClass().getSimpleName());
             }
             net = cl.classifier();
             Batch s = task.support();

@@ -1,6 +1,8 @@
 /**
  * Meta-learning algorithms behind one interface, {@link ai.metaspark.algo.MetaAlgorithm}: each {@code adapt} runs the
- * inner loop on one task and returns that task's meta-gradient. MAML (second and first order, MAML++ options),
- * Meta-SGD, Reptile, the pretrain baseline, ANIL and Prototypical Networks (the last two on Conv-4). See docs/algorithms.md for the equations and papers.
+ * inner loop on one task and returns that task's meta-gradient. One reverse-mode recursion,
+ * {@link ai.metaspark.algo.Maml}, serves MAML (second and first order, MAML++ options), Meta-SGD (an
+ * {@link ai.metaspark.algo.InnerRule} with per-parameter rates) and ANIL (MAML on the head); beside it Reptile, the
+ * pretrain baseline and Prototypical Networks. See docs/algorithms.md for the equations and papers.
  */
 package ai.metaspark.algo;

@@ -41,6 +41,10 @@ public final class Conv4Learner implements Learner, AutoCloseable {
     }
 
     @Override
+    public boolean isClassifier() {
+        return spec().classifier();
+    }
+
     public Conv4Model spec() {
         return spec;
     }

@@ -27,6 +27,10 @@ public final class Dl4jLearner implements Learner {
     }
 
     @Override
+    public boolean isClassifier() {
+        return spec().classifier();
+    }
+
     public ModelSpec spec() {
         return spec;
     }

@@ -7,7 +7,8 @@ import ai.metaspark.task.Batch;
  * mean over the batch. Instances keep scratch buffers: one per thread, never shared.
  */
 public interface Learner {
-    NetworkSpec spec();
+    /** Whether the loss is softmax cross-entropy on one-hot targets (so accuracy is meaningful). */
+    boolean isClassifier();
 
     /** Mean loss of {@code params} on {@code data}. */
     double loss(double[] params, Batch data);
@@ -23,12 +24,12 @@ public interface Learner {
 
     /** {@code {loss, accuracy}} of {@code params} on {@code data}; the accuracy is 0 for regression networks. */
     default double[] lossAndAccuracy(double[] params, Batch data) {
-        return new double[] {loss(params, data), spec().classifier() ? accuracy(params, data) : 0};
+        return new double[] {loss(params, data), isClassifier() ? accuracy(params, data) : 0};
     }
 
     /** {@link #accuracy} for classifiers, 0 for regression networks. */
     default double accuracyOrZero(double[] params, Batch data) {
-        return spec().classifier() ? accuracy(params, data) : 0;
+        return isClassifier() ? accuracy(params, data) : 0;
     }
 
     /** Fraction of rows whose largest output is at the target's largest entry (classification; one-hot targets). */

@@ -33,6 +33,10 @@ public final class MlpLearner implements Learner {
     }
 
     @Override
+    public boolean isClassifier() {
+        return spec().classifier();
+    }
+
     public ModelSpec spec() {
         return spec;
     }

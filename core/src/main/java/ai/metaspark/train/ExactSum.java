@@ -1,7 +1,6 @@
 package ai.metaspark.train;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 
 /**
  * An order-independent sum of double vectors. Each value is converted exactly (truncated below 2^-64) to a 128-bit
@@ -96,28 +95,6 @@ public final class ExactSum implements Serializable {
         double unsignedLo = (double) (l >>> 1) * 2.0 + (l & 1);
         double magnitude = (double) h * 0x1p0 + unsignedLo * 0x1p-64;
         return negative ? -magnitude : magnitude;
-    }
-
-    /** Bytes {@link #write} takes. */
-    int byteSize() {
-        return Integer.BYTES + 2 * Long.BYTES * hi.length;
-    }
-
-    /** Writes the exact state (not the rounded values), so that a sum read back merges to the same bits. */
-    void write(ByteBuffer b) {
-        b.putInt(hi.length);
-        for (int k = 0; k < hi.length; k++) {
-            b.putLong(hi[k]).putLong(lo[k]);
-        }
-    }
-
-    static ExactSum read(ByteBuffer b) {
-        ExactSum s = new ExactSum(b.getInt());
-        for (int k = 0; k < s.hi.length; k++) {
-            s.hi[k] = b.getLong();
-            s.lo[k] = b.getLong();
-        }
-        return s;
     }
 
     /** All components divided by {@code divisor}. */

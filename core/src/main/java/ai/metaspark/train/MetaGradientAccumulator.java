@@ -3,7 +3,6 @@ package ai.metaspark.train;
 import ai.metaspark.algo.TaskOutcome;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 
 /**
  * Sums task outcomes of a meta-step: meta-gradients, losses and accuracies. {@code add} folds in one task, {@code merge} another
@@ -28,21 +27,6 @@ public final class MetaGradientAccumulator implements Serializable {
         this.gradient = gradient;
         this.losses = losses;
         this.count = count;
-    }
-
-    /** The exact state as bytes: what Spark barrier tasks exchange to all-reduce a meta-step. */
-    public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(Long.BYTES + gradient.byteSize() + losses.byteSize());
-        b.putLong(count);
-        gradient.write(b);
-        losses.write(b);
-        return b.array();
-    }
-
-    public static MetaGradientAccumulator fromBytes(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        long count = b.getLong();
-        return new MetaGradientAccumulator(ExactSum.read(b), ExactSum.read(b), count);
     }
 
     public MetaGradientAccumulator add(TaskOutcome outcome) {

@@ -28,11 +28,11 @@ class MamlPlusPlusTest {
 
     @Test
     void weightsStartUniformAnnealToTheLastAndSumToOne() {
-        assertArrayEquals(new double[] {0.2, 0.2, 0.2, 0.2, 0.2}, Maml.mslWeights(5, 0, 100), 1e-15);
-        double[] half = Maml.mslWeights(5, 50, 100);
+        assertArrayEquals(new double[] {0.2, 0.2, 0.2, 0.2, 0.2}, new MultiStepLoss(100).weights(5, 0), 1e-15);
+        double[] half = new MultiStepLoss(100).weights(5, 50);
         assertEquals(0.1, half[0], 1e-15);
         assertEquals(0.6, half[4], 1e-12);
-        double[] end = Maml.mslWeights(5, 1000, 100);
+        double[] end = new MultiStepLoss(100).weights(5, 1000);
         assertEquals(0.006, end[0], 1e-15);
         assertEquals(1 - 4 * 0.006, end[4], 1e-12);
         for (double[] w : new double[][] {half, end}) assertEquals(1, java.util.Arrays.stream(w).sum(), 1e-12);
@@ -46,7 +46,7 @@ class MamlPlusPlusTest {
         int k = 3;
         int step = 40;
         Task task = at(step);
-        double[] w = Maml.mslWeights(k, step, 100);
+        double[] w = new MultiStepLoss(100).weights(k, step);
         double[] fd = Fixtures.fdGradient(t -> {
             double sum = 0;
             double[] cur = t;
@@ -56,9 +56,9 @@ class MamlPlusPlusTest {
             }
             return sum;
         }, theta, 1e-6);
-        double[] got = new Maml(k, ALPHA, false, true, 100, 0).adapt(l, theta, task).metaGradient();
+        double[] got = new Maml(Maml.Options.sgd(k, ALPHA).withMultiStepLoss(100)).adapt(l, theta, task).metaGradient();
         assertTrue(relErr(got, fd) <= 1e-5, "multi-step loss: relative error " + relErr(got, fd));
-        double[] first = new Maml(k, ALPHA, true, true, 100, 0).adapt(l, theta, task).metaGradient();
+        double[] first = new Maml(Maml.Options.sgd(k, ALPHA).asFirstOrder().withMultiStepLoss(100)).adapt(l, theta, task).metaGradient();
         assertTrue(relErr(first, fd) > 1e-2, "first order differs: " + relErr(first, fd));
     }
 
@@ -67,10 +67,10 @@ class MamlPlusPlusTest {
         ModelSpec spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = new MlpLearner(spec);
         double[] theta = spec.initialParams(5);
-        Maml annealed = new Maml(2, ALPHA, false, false, 1, 10);
-        assertArrayEquals(new Maml(2, ALPHA, true).adapt(l, theta, at(9)).metaGradient(),
+        Maml annealed = new Maml(Maml.Options.sgd(2, ALPHA).withFirstOrderSteps(10));
+        assertArrayEquals(new Maml(Maml.Options.sgd(2, ALPHA).asFirstOrder()).adapt(l, theta, at(9)).metaGradient(),
                 annealed.adapt(l, theta, at(9)).metaGradient(), 0.0);
-        assertArrayEquals(new Maml(2, ALPHA, false).adapt(l, theta, at(10)).metaGradient(),
+        assertArrayEquals(new Maml(Maml.Options.sgd(2, ALPHA)).adapt(l, theta, at(10)).metaGradient(),
                 annealed.adapt(l, theta, at(10)).metaGradient(), 0.0);
     }
 }

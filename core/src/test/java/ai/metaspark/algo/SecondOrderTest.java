@@ -40,8 +40,8 @@ class SecondOrderTest {
         double[] theta = spec.initialParams(21);
         double[] fd = Fixtures.fdGradient(t -> metaObjective(l, t, InnerSgd.uniform(ALPHA), steps), theta, 1e-6);
 
-        double[] second = new Maml(steps, ALPHA, false).adapt(l, theta, task).metaGradient();
-        double[] first = new Maml(steps, ALPHA, true).adapt(l, theta, task).metaGradient();
+        double[] second = new Maml(Maml.Options.sgd(steps, ALPHA)).adapt(l, theta, task).metaGradient();
+        double[] first = new Maml(Maml.Options.sgd(steps, ALPHA).asFirstOrder()).adapt(l, theta, task).metaGradient();
 
         assertTrue(relErr(second, fd) <= 1e-5, "second order: relative error " + relErr(second, fd));
         assertTrue(relErr(first, fd) > 1e-2, "first order should differ: relative error " + relErr(first, fd));
@@ -53,7 +53,7 @@ class SecondOrderTest {
         ModelSpec spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = learner(backend, spec);
         int p = spec.numParams();
-        MetaSgd algo = new MetaSgd(steps, ALPHA);
+        MetaAlgorithm algo = Algorithms.of(AlgorithmSpec.of("metasgd", steps, ALPHA), spec);
         double[] meta = algo.initialize(spec.initialParams(22));
         for (int k = p; k < 2 * p; k++) meta[k] = ALPHA * (0.5 + (k % 7) / 7.0);   // unequal rates
         double[] fd = Fixtures.fdGradient(m -> metaObjective(l, Arrays.copyOf(m, p),

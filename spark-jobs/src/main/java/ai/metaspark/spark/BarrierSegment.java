@@ -1,5 +1,7 @@
 package ai.metaspark.spark;
 
+import ai.metaspark.spark.allreduce.AllReduceClient;
+import ai.metaspark.spark.allreduce.AllReduceServer;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
@@ -8,6 +10,7 @@ import ai.metaspark.train.OuterLoop;
 import ai.metaspark.train.Segment;
 import ai.metaspark.train.TaskRunner;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
@@ -15,8 +18,6 @@ import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collections;
 
 /**
@@ -30,8 +31,6 @@ import java.util.Collections;
  */
 final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator<Integer>> implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte OK = 0;
-    private static final byte DIVERGED = 1;
     private final String runKey;
     private final Broadcast<Experiment> experiment;
     private final Broadcast<double[][]> start;
@@ -57,15 +56,16 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     public Iterator<Integer> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int me = ctx.partitionId();
-        try (AllReduceServer.Client sums = new AllReduceServer.Client(driver, token, ctx.stageAttemptNumber(), me)) {
-            byte[] outcome = run(sums, me, ctx.getTaskInfos().length);
+        try (AllReduceClient sums = new AllReduceClient(driver, token, ctx.stageAttemptNumber(), me,
+                SparkEnv.get().serializer())) {
+            Object outcome = run(sums, me, ctx.getTaskInfos().length);
             if (me == 0) sums.finish(outcome);
         }
         return JavaConverters.asScalaIterator(Collections.<Integer>emptyIterator());
     }
 
-    /** The segment's outcome: status, then the segment's bytes or the divergence message. */
-    private byte[] run(AllReduceServer.Client sums, int me, int tasks) {
+    /** The segment's outcome: the {@link Segment}, or the divergence message (a String). */
+    private Object run(AllReduceClient sums, int me, int tasks) {
         Worker w = Worker.of(runKey, experiment);
         double[][] state = start.value();
         try {
@@ -80,24 +80,16 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
                 }
                 return sums.reduce(mine);
             });
-            return withStatus(OK, s.toBytes());
+            return s;
         } catch (DivergedException e) {
             // deterministic: a re-run would diverge again, so it is an outcome, not a task failure
-            return withStatus(DIVERGED, e.getMessage().getBytes(StandardCharsets.UTF_8));
+            return e.getMessage();
         }
     }
 
     /** The segment task 0 sent, or the divergence every task met. */
-    static Segment decode(byte[] result) {
-        byte[] body = Arrays.copyOfRange(result, 1, result.length);
-        if (result[0] == DIVERGED) throw new DivergedException(new String(body, StandardCharsets.UTF_8), null);
-        return Segment.fromBytes(body);
-    }
-
-    private static byte[] withStatus(byte status, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = status;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
+    static Segment decode(Object outcome) {
+        if (outcome instanceof String message) throw new DivergedException(message, null);
+        return (Segment) outcome;
     }
 }

@@ -6,6 +6,8 @@ import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.ExactSum;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
+import ai.metaspark.train.Segment;
+import ai.metaspark.train.StepRecord;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
@@ -25,6 +27,8 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
         kryo.register(Experiment.class, new JavaSerializer()); // broadcast once per run: its whole graph, as Java serializes it
+        kryo.register(Segment.class, new JavaSerializer()); // a barrier job's outcome, once per job
+        kryo.register(StepRecord.class, new JavaSerializer());
         kryo.register(TaskSpec.class, new TaskSpecSerializer());
         kryo.register(Split.class);
         kryo.register(TaskEvaluation.class, new TaskEvaluationSerializer());

@@ -1,6 +1,7 @@
 package ai.metaspark.spark;
 
 import ai.metaspark.algo.TaskEvaluation;
+import ai.metaspark.spark.allreduce.AllReduceServer;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
@@ -114,7 +115,7 @@ public final class SparkTaskRunner implements TaskRunner {
         Broadcast<double[][]> start = sc.broadcast(new double[][]{meta, optimizerState});
         String host = sc.getConf().get("spark.driver.host");
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
-                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length)) {
+                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer())) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
             BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.token());

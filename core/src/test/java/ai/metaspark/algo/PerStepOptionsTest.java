@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * MAML++'s learned per-layer per-step inner rates (LSLR) and per-step batch norm ({@link PerStepInner} in
+ * MAML++'s learned per-layer per-step inner rates (LSLR) and per-step batch norm ({@link PerTensorRates} and {@link StepBatchNorm} in
  * {@link Maml}): the meta-gradient of the rates and of the batch-norm copies is the derivative of the meta-objective,
  * computed here by a forward pass of the test's own.
  */
-class PerStepInnerTest {
+class PerStepOptionsTest {
     private static final double ALPHA = 0.3;
     private static final ModelSpec MLP = Fixtures.smallMlp(Activation.TANH);
     private static final Conv4Model CONV = new Conv4Model(Conv4Spec.omniglot(Conv4Spec.Variant.POOL), 5);
@@ -123,11 +123,11 @@ class PerStepInnerTest {
         Learner l = new MlpLearner(MLP);
         int k = 3;
         int step = 40;
-        Maml m = new Maml(k, ALPHA, false, true, 100, 0, MLP, true, false);
+        Maml m = (Maml) Algorithms.of(AlgorithmSpec.of("maml", k, ALPHA).withMultiStepLoss(100).withLslr(), MLP);
         double[] meta = perturbed(m.initialize(MLP.initialParams(21)), MLP.numParams(), 3);
         assertEquals(MLP.numParams() + k * 6, meta.length);
         Task task = at(step);
-        double[] w = Maml.mslWeights(k, step, 100);
+        double[] w = new MultiStepLoss(100).weights(k, step);
         double[] fd = Fixtures.fdGradient(x -> objective(l, MLP, x, task, k, w, true, false), meta, 1e-6);
         double[] got = m.adapt(l, meta, task).metaGradient();
         assertTrue(relErr(got, fd) <= 1e-5, "LSLR meta-gradient: relative error " + relErr(got, fd));
@@ -142,11 +142,11 @@ class PerStepInnerTest {
         Learner l = new MlpLearner(MLP);
         int k = 3;
         int step = 30;
-        Maml m = new Maml(k, ALPHA, false, true, 100, 0, net, true, true);
+        Maml m = (Maml) Algorithms.of(AlgorithmSpec.of("maml", k, ALPHA).withMultiStepLoss(100).withLslr().withPerStepBn(), net);
         double[] meta = perturbed(m.initialize(MLP.initialParams(8)), MLP.numParams(), 4);
         assertEquals(MLP.numParams() + k * (8 + 6 + 1) + k * 6, meta.length);
         Task task = at(step);
-        double[] w = Maml.mslWeights(k, step, 100);
+        double[] w = new MultiStepLoss(100).weights(k, step);
         double[] fd = Fixtures.fdGradient(x -> objective(l, net, x, task, k, w, true, true), meta, 1e-6);
         double[] got = m.adapt(l, meta, task).metaGradient();
         assertTrue(relErr(got, fd) <= 1e-5, "per-step BN + LSLR meta-gradient: relative error " + relErr(got, fd));
@@ -156,9 +156,9 @@ class PerStepInnerTest {
     void learnedRatesAtTheirStartGiveMamlsNetworkGradient() {
         Learner l = new MlpLearner(MLP);
         double[] theta = MLP.initialParams(7);
-        Maml lslr = new Maml(2, ALPHA, false, false, 1, 0, MLP, true, false);
+        Maml lslr = (Maml) Algorithms.of(AlgorithmSpec.of("maml", 2, ALPHA).withLslr(), MLP);
         double[] got = lslr.adapt(l, lslr.initialize(theta), at(0)).metaGradient();
-        double[] plain = new Maml(2, ALPHA, false).adapt(l, theta, at(0)).metaGradient();
+        double[] plain = new Maml(Maml.Options.sgd(2, ALPHA)).adapt(l, theta, at(0)).metaGradient();
         double[] net = java.util.Arrays.copyOf(got, theta.length);
         assertTrue(relErr(net, plain) <= 1e-12, "network part: relative error " + relErr(net, plain));
     }
@@ -166,7 +166,7 @@ class PerStepInnerTest {
     @Test
     void metaTestUsesEachStepsOwnRates() {
         Learner l = new MlpLearner(MLP);
-        Maml m = new Maml(2, ALPHA, false, false, 1, 0, MLP, true, false);
+        Maml m = (Maml) Algorithms.of(AlgorithmSpec.of("maml", 2, ALPHA).withLslr(), MLP);
         double[] meta = m.initialize(MLP.initialParams(9));
         java.util.Arrays.fill(meta, MLP.numParams(), MLP.numParams() + 6, 0.0); // step 0: every rate 0
         TaskEvaluation e = m.evaluate(l, meta, MLP.numParams(), at(0), 2, 3, false);
@@ -183,12 +183,12 @@ class PerStepInnerTest {
         int b = bn.stream().mapToInt(ParamGroup::length).sum();
         Task task = ConvAlgorithmsTest.task(5);
         try (Conv4Learner l = new Conv4Learner(CONV)) {
-            Maml m = new Maml(k, ALPHA, true, true, 100, 0, CONV, false, true);
+            Maml m = (Maml) Algorithms.of(AlgorithmSpec.of("fomaml", k, ALPHA).withMultiStepLoss(100).withPerStepBn(), CONV);
             double[] meta = m.initialize(CONV.initialParams(4));
             assertEquals(p + k * b, meta.length);
             double[] got = m.adapt(l, meta, task).metaGradient();
             // First order: copy j's gradient is w_j times the batch-norm part of grad L_Q(p_j), theta's own is 0.
-            double[] w = Maml.mslWeights(k, 0, 100);
+            double[] w = new MultiStepLoss(100).weights(k, 0);
             double[] pj = java.util.Arrays.copyOf(meta, p);
             double[] g = new double[p];
             for (int j = 1; j <= k; j++) {

@@ -1,6 +1,7 @@
-package ai.metaspark.spark;
+package ai.metaspark.spark.allreduce;
 
 import ai.metaspark.train.MetaGradientAccumulator;
+import org.apache.spark.serializer.Serializer;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,27 +28,29 @@ import java.util.concurrent.CompletableFuture;
  * At the end task 0 sends the segment's outcome on the same connection (every task holds the same bits), so the job
  * itself returns nothing: no result travels through Spark's shuffle and collect.
  */
-final class AllReduceServer implements AutoCloseable {
+public final class AllReduceServer implements AutoCloseable {
     private static final int HELLO_TIMEOUT_MS = 60_000;
     /** A frame length that says: this task's share of the step is not finite (it diverged); a message follows. */
-    private static final int FAILED = -1;
+    static final int FAILED = -1;
     /** A frame length that says: the segment is over; its outcome follows (length, bytes), answered by {@link #ACK}. */
-    private static final int OUTCOME = -2;
-    private static final int ACK = 1;
+    static final int OUTCOME = -2;
+    static final int ACK = 1;
     private final ServerSocket server;
     private final long token = new SecureRandom().nextLong();
     private final int tasks;
     private final int size;
     private final Map<Integer, Socket[]> groups = new HashMap<>();
-    private final CompletableFuture<byte[]> outcome = new CompletableFuture<>();
+    private final Serializer serializer;
+    private final CompletableFuture<Object> outcome = new CompletableFuture<>();
 
     /**
      * @param bindHost the interface to listen on
      * @param port     0 for any free port
      * @param tasks    barrier tasks per stage attempt
-     * @param size     meta-parameter count
+     * @param size       meta-parameter count
+     * @param serializer Spark's serializer (Kryo), for the frames' payloads
      */
-    AllReduceServer(String bindHost, int port, int tasks, int size) {
+    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer) {
         try {
             server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
         } catch (IOException e) {
@@ -56,17 +59,18 @@ final class AllReduceServer implements AutoCloseable {
         }
         this.tasks = tasks;
         this.size = size;
+        this.serializer = serializer;
         Thread acceptor = new Thread(this::accept, "metaspark-allreduce");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** The secret every task must present, so that nothing else on the network joins the sum. */
-    long token() {
+    public long token() {
         return token;
     }
 
@@ -74,8 +78,8 @@ final class AllReduceServer implements AutoCloseable {
      * The outcome task 0 sent: present once a stage attempt has finished (its task 0 waits for the driver's
      * acknowledgement before it ends). Attempts that get that far send the same bits.
      */
-    byte[] outcome() {
-        byte[] b = outcome.getNow(null);
+    public Object outcome() {
+        Object b = outcome.getNow(null);
         if (b == null) throw new IllegalStateException("the segment's barrier job ended without an outcome from task 0");
         return b;
     }
@@ -119,6 +123,7 @@ final class AllReduceServer implements AutoCloseable {
      */
     private void reduce(Socket[] group) {
         try {
+            Wire wire = new Wire(serializer);
             DataInputStream[] in = new DataInputStream[tasks];
             DataOutputStream[] out = new DataOutputStream[tasks];
             for (int i = 0; i < tasks; i++) {
@@ -126,9 +131,9 @@ final class AllReduceServer implements AutoCloseable {
                 out[i] = new DataOutputStream(new BufferedOutputStream(group[i].getOutputStream()));
             }
             for (int first = in[0].readInt(); first != OUTCOME; first = in[0].readInt()) {
-                round(first, in, out);
+                round(wire, first, in, out);
             }
-            outcome.complete(readBytes(in[0], in[0].readInt()));
+            outcome.complete(wire.read(in[0], in[0].readInt()));
             out[0].writeByte(ACK);
             out[0].flush();
         } catch (IOException e) {
@@ -139,7 +144,7 @@ final class AllReduceServer implements AutoCloseable {
     }
 
     /** One all-reduce round, task 0's frame length already read: sums the frames, or passes on the first failure. */
-    private void round(int first, DataInputStream[] in, DataOutputStream[] out) throws IOException {
+    private void round(Wire wire, int first, DataInputStream[] in, DataOutputStream[] out) throws IOException {
         MetaGradientAccumulator total = new MetaGradientAccumulator(size);
         String failure = null;
         for (int t = 0; t < tasks; t++) {
@@ -148,31 +153,23 @@ final class AllReduceServer implements AutoCloseable {
                 String m = in[t].readUTF();
                 if (failure == null) failure = m;
             } else if (length >= 0) {
-                total.merge(MetaGradientAccumulator.fromBytes(readBytes(in[t], length)));
+                total.merge(wire.<MetaGradientAccumulator>read(in[t], length));
             } else {
                 throw new IOException("task " + t + " sent frame " + length + " in the middle of a round");
             }
         }
-        byte[] bytes = failure == null ? total.toBytes() : null;
         for (DataOutputStream o : out) {
-            if (bytes == null) {
+            if (failure != null) {
                 o.writeInt(FAILED);
                 o.writeUTF(failure);
             } else {
-                o.writeInt(bytes.length);
-                o.write(bytes);
+                wire.write(o, total);
             }
             o.flush();
         }
     }
 
-    private static byte[] readBytes(DataInputStream in, int length) throws IOException {
-        byte[] b = new byte[length];
-        in.readFully(b);
-        return b;
-    }
-
-    private static void closeQuietly(Socket s) {
+    static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException ignored) {
@@ -191,83 +188,6 @@ final class AllReduceServer implements AutoCloseable {
             groups.values().forEach(g -> {
                 for (Socket s : g) if (s != null) closeQuietly(s);
             });
-        }
-    }
-
-    /** A barrier task's end: one connection to the driver for the whole segment. */
-    static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final DataInputStream in;
-        private final DataOutputStream out;
-
-        Client(InetSocketAddress driver, long token, int attempt, int partition) {
-            try {
-                socket = new Socket(driver.getHostString(), driver.getPort());
-                socket.setTcpNoDelay(true);
-                in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-                out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-                out.writeLong(token);
-                out.writeInt(attempt);
-                out.writeInt(partition);
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);
-            }
-        }
-
-        /**
-         * Sends this task's partial sum of a step and returns the sum over all tasks.
-         *
-         * @throws ArithmeticException when a task could not sum its share (it diverged)
-         */
-        MetaGradientAccumulator reduce(MetaGradientAccumulator mine) {
-            byte[] bytes = mine.toBytes();
-            return exchange(() -> {
-                out.writeInt(bytes.length);
-                out.write(bytes);
-            });
-        }
-
-        /** Tells the other tasks that this one could not sum its share of the step; throws the answer. */
-        MetaGradientAccumulator reduceFailed(String message) {
-            return exchange(() -> {
-                out.writeInt(FAILED);
-                out.writeUTF(message);
-            });
-        }
-
-        /** Task 0's last message: the segment's outcome; returns once the driver has it. */
-        void finish(byte[] outcome) {
-            try {
-                out.writeInt(OUTCOME);
-                out.writeInt(outcome.length);
-                out.write(outcome);
-                out.flush();
-                if (in.readByte() != ACK) throw new IOException("the driver did not acknowledge the segment's outcome");
-            } catch (IOException e) {
-                throw new UncheckedIOException("all-reduce connection to the driver lost", e);
-            }
-        }
-
-        private interface Send {
-            void to() throws IOException;
-        }
-
-        private MetaGradientAccumulator exchange(Send send) {
-            try {
-                send.to();
-                out.flush();
-                int length = in.readInt();
-                if (length == FAILED) throw new ArithmeticException(in.readUTF());
-                return MetaGradientAccumulator.fromBytes(readBytes(in, length));
-            } catch (IOException e) {
-                throw new UncheckedIOException("all-reduce connection to the driver lost", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            closeQuietly(socket);
         }
     }
 }

@@ -1,0 +1,93 @@
+package ai.metaspark.spark.allreduce;
+
+import ai.metaspark.train.MetaGradientAccumulator;
+import org.apache.spark.serializer.Serializer;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** A barrier task's end of the all-reduce: one connection to the driver's {@link AllReduceServer} for the whole segment. */
+public final class AllReduceClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final Wire wire;
+
+    /**
+     * @param token      the server's secret
+     * @param attempt    the Spark stage attempt (its tasks form one group)
+     * @param partition  this task's index in the barrier stage
+     * @param serializer Spark's serializer (Kryo), for the frames' payloads
+     */
+    public AllReduceClient(InetSocketAddress driver, long token, int attempt, int partition, Serializer serializer) {
+        this.wire = new Wire(serializer);
+        try {
+            socket = new Socket(driver.getHostString(), driver.getPort());
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            out.writeLong(token);
+            out.writeInt(attempt);
+            out.writeInt(partition);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);
+        }
+    }
+
+    /**
+     * Sends this task's partial sum of a step and returns the sum over all tasks.
+     *
+     * @throws ArithmeticException when a task could not sum its share (it diverged)
+     */
+    public MetaGradientAccumulator reduce(MetaGradientAccumulator mine) {
+        return exchange(() -> wire.write(out, mine));
+    }
+
+    /** Tells the other tasks that this one could not sum its share of the step; throws the answer. */
+    public MetaGradientAccumulator reduceFailed(String message) {
+        return exchange(() -> {
+            out.writeInt(AllReduceServer.FAILED);
+            out.writeUTF(message);
+        });
+    }
+
+    /** Task 0's last message: the segment's outcome (any registered object); returns once the driver has it. */
+    public void finish(Object outcome) {
+        try {
+            out.writeInt(AllReduceServer.OUTCOME);
+            wire.write(out, outcome);
+            out.flush();
+            if (in.readByte() != AllReduceServer.ACK) throw new IOException("the driver did not acknowledge the segment's outcome");
+        } catch (IOException e) {
+            throw new UncheckedIOException("all-reduce connection to the driver lost", e);
+        }
+    }
+
+    private interface Send {
+        void to() throws IOException;
+    }
+
+    private MetaGradientAccumulator exchange(Send send) {
+        try {
+            send.to();
+            out.flush();
+            int length = in.readInt();
+            if (length == AllReduceServer.FAILED) throw new ArithmeticException(in.readUTF());
+            return wire.read(in, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("all-reduce connection to the driver lost", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        AllReduceServer.closeQuietly(socket);
+    }
+}
