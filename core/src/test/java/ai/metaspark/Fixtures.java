@@ -1,7 +1,7 @@
 package ai.metaspark;
 
 import ai.metaspark.model.Activation;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.data.sinusoid.SinusoidFamily;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
@@ -15,8 +15,8 @@ public final class Fixtures {
     }
 
     /** A 1-8-6-1 MLP: 16 + 56 + 7 = 79 parameters, small enough for full finite-difference gradients. */
-    public static ModelSpec smallMlp(Activation act) {
-        return new ModelSpec(1, List.of(8, 6), 1, act);
+    public static MlpModel smallMlp(Activation act) {
+        return new MlpModel(1, List.of(8, 6), 1, act);
     }
 
     public static Task sinusoidTask(long seed, int support, int query) {

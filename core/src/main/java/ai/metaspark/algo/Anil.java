@@ -57,7 +57,7 @@ public final class Anil implements MetaAlgorithm {
     }
 
     @Override
-    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                                    boolean accuracy) {
         Conv4Classifier net = net(learner);
         long t0 = System.nanoTime();
@@ -66,8 +66,8 @@ public final class Anil implements MetaAlgorithm {
         Task embedded = new Task(task.spec(), support, embed(net, meta, task.query()));
         InnerSgd inner = InnerSgd.uniform(innerLr);
         TaskEvaluation e = InnerSgd.evaluate(head(net, task), embedded, Arrays.copyOfRange(meta, headOffset, numParams),
-                postStep, curveSteps, accuracy, j -> inner, (u, j) -> u);
-        return new TaskEvaluation(e.curve(), embedMillis + e.adaptMillis());
+                evalInnerSteps, evalSteps, accuracy, j -> inner, (u, j) -> u);
+        return new TaskEvaluation(e.perStep(), embedMillis + e.adaptMillis());
     }
 
     private static HeadLearner head(Conv4Classifier net, Task task) {

@@ -58,28 +58,28 @@ public final class InnerSgd {
 
     /**
      * Meta-test of one task by SGD on its support set: the query loss (or with {@code accuracy}, the query accuracy)
-     * after 0..curveSteps inner steps, and the wall time of the first {@code postStep} steps (the adaptation itself;
+     * after 0..evalSteps inner steps, and the wall time of the first {@code evalInnerSteps} steps (the adaptation itself;
      * the query evaluations along the curve are not counted). Step j is {@code stepAt.apply(j)} from the parameters
      * {@code u_j}; the network runs with {@code paramsAt.apply(u_j, j)} (the identity but for MAML++'s per-step batch
      * norm). One pass: the curve's steps are the adaptation's.
      */
-    public static TaskEvaluation evaluate(Learner learner, Task task, double[] start, int postStep, int curveSteps,
+    public static TaskEvaluation evaluate(Learner learner, Task task, double[] start, int evalInnerSteps, int evalSteps,
                                           boolean accuracy, IntFunction<InnerSgd> stepAt,
                                           BiFunction<double[], Integer, double[]> paramsAt) {
-        double[] curve = new double[curveSteps + 1];
+        double[] curve = new double[evalSteps + 1];
         double[] g = new double[start.length];
         double[] u = start;
         long nanos = 0;
-        for (int j = 0; j <= curveSteps; j++) {
+        for (int j = 0; j <= evalSteps; j++) {
             long t0 = System.nanoTime();
             double[] p = paramsAt.apply(u, j);
             long t1 = System.nanoTime();
             curve[j] = accuracy ? learner.accuracy(p, task.query()) : learner.loss(p, task.query());
-            if (j < curveSteps) {
+            if (j < evalSteps) {
                 long t2 = System.nanoTime();
                 learner.gradient(p, task.support(), g);
                 u = stepAt.apply(j).step(u, g);
-                if (j < postStep) nanos += (t1 - t0) + (System.nanoTime() - t2);
+                if (j < evalInnerSteps) nanos += (t1 - t0) + (System.nanoTime() - t2);
             }
         }
         return new TaskEvaluation(curve, nanos / 1e6);

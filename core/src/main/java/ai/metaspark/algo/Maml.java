@@ -140,9 +140,9 @@ public final class Maml implements MetaAlgorithm {
 
     /** Meta-test: the rule's step j and step j's batch norm. */
     @Override
-    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                                    boolean accuracy) {
-        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
+        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), evalInnerSteps, evalSteps, accuracy,
                 j -> o.rule().step(meta, j), (u, j) -> o.batchNorm().forward(meta, u, j));
     }
 }

@@ -22,10 +22,10 @@ public interface MetaAlgorithm extends Serializable {
     }
 
     /**
-     * Meta-test of one task: the query loss (or with {@code accuracy}, the query accuracy) after 0..curveSteps steps
-     * of the algorithm's own adaptation, and the wall time of the first {@code postStep} steps (the adaptation itself;
+     * Meta-test of one task: the query loss (or with {@code accuracy}, the query accuracy) after 0..evalSteps steps
+     * of the algorithm's own adaptation, and the wall time of the first {@code evalInnerSteps} steps (the adaptation itself;
      * the query evaluations along the curve are not counted).
      */
-    TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+    TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                             boolean accuracy);
 }

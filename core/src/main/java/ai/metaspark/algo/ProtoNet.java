@@ -40,7 +40,7 @@ public final class ProtoNet implements MetaAlgorithm {
     }
 
     @Override
-    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                                    boolean accuracy) {
         long t0 = System.nanoTime();
         Episode ep = new Episode(learner, meta, task);

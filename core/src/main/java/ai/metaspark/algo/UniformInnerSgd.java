@@ -24,10 +24,10 @@ abstract class UniformInnerSgd implements MetaAlgorithm {
 
     /** Meta-test: plain SGD at {@code inner_lr} from the meta-parameters. */
     @Override
-    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int postStep, int curveSteps,
+    public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                                    boolean accuracy) {
         InnerSgd inner = InnerSgd.uniform(innerLr);
-        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), postStep, curveSteps, accuracy,
+        return InnerSgd.evaluate(learner, task, networkParams(meta, numParams), evalInnerSteps, evalSteps, accuracy,
                 j -> inner, (u, j) -> u);
     }
 }

@@ -26,18 +26,18 @@ public final class Evaluator {
     /** Summary over tasks, with the post-adaptation value taken after {@code evalInnerSteps} inner steps. */
     public static EvalResult summarize(String metric, List<TaskEvaluation> tasks, int evalInnerSteps) {
         int n = tasks.size();
-        int steps = tasks.get(0).curve().length;
+        int steps = tasks.get(0).perStep().length;
         double[] perStep = new double[steps];
         double mean = 0;
         double adapt = 0;
         for (TaskEvaluation t : tasks) {
-            for (int j = 0; j < steps; j++) perStep[j] += t.curve()[j] / n;
-            mean += t.curve()[evalInnerSteps] / n;
+            for (int j = 0; j < steps; j++) perStep[j] += t.perStep()[j] / n;
+            mean += t.perStep()[evalInnerSteps] / n;
             adapt += t.adaptMillis() / n;
         }
         double var = 0;
         for (TaskEvaluation t : tasks) {
-            double d = t.curve()[evalInnerSteps] - mean;
+            double d = t.perStep()[evalInnerSteps] - mean;
             var += d * d;
         }
         double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0;

@@ -14,12 +14,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Dl4jLearner implements Learner {
     private static final double HVP_SCALE = 1e-4;
-    private final ModelSpec spec;
+    private final MlpModel spec;
     private final MultiLayerNetwork net;
     private final double[] plus;
     private final double[] minus;
 
-    public Dl4jLearner(ModelSpec spec) {
+    public Dl4jLearner(MlpModel spec) {
         this.spec = spec;
         this.net = Dl4jModels.build(spec, DataType.DOUBLE);
         this.plus = new double[spec.numParams()];
@@ -31,7 +31,7 @@ public final class Dl4jLearner implements Learner {
         return spec().classifier();
     }
 
-    public ModelSpec spec() {
+    public MlpModel spec() {
         return spec;
     }
 

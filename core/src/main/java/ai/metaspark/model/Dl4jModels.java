@@ -15,13 +15,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Builds the DL4J network of a {@link ModelSpec}, sets a flat parameter vector into it, and saves it. */
+/** Builds the DL4J network of a {@link MlpModel}, sets a flat parameter vector into it, and saves it. */
 public final class Dl4jModels {
     private Dl4jModels() {
     }
 
     /** A fresh network of the spec in the given data type (its parameters are DL4J's own initialization). */
-    public static MultiLayerNetwork build(ModelSpec spec, DataType dataType) {
+    public static MultiLayerNetwork build(MlpModel spec, DataType dataType) {
         int[] s = spec.sizes();
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .dataType(dataType).seed(0).updater(new Sgd(0))
@@ -39,7 +39,7 @@ public final class Dl4jModels {
     }
 
     /** The spec's network in float32 holding {@code params}: what model.zip contains. */
-    public static MultiLayerNetwork withParams(ModelSpec spec, double[] params) {
+    public static MultiLayerNetwork withParams(MlpModel spec, double[] params) {
         MultiLayerNetwork net = build(spec, DataType.FLOAT);
         net.setParams(Nd4j.createFromArray(params).castTo(DataType.FLOAT).reshape(1, params.length));
         return net;

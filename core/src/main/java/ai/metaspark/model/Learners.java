@@ -36,7 +36,7 @@ public final class Learners {
     }
 
     /** A factory of per-thread learners. */
-    public static Supplier<Learner> factory(ModelSpec spec, String backend) {
+    public static Supplier<Learner> factory(MlpModel spec, String backend) {
         switch (backend) {
             case "dl4j":
                 return () -> new Dl4jLearner(spec);

@@ -9,17 +9,17 @@ import ai.metaspark.task.Batch;
  *
  * <p>The Hessian-vector product is Pearlmutter's R-operator (forward-over-reverse): the directional derivative of the
  * backward pass along {@code v}. It is exact, not a finite difference. Results are checked against
- * {@link Dl4jLearner} and against finite differences in the tests. Weights use DL4J's layout (see {@link ModelSpec}).
+ * {@link Dl4jLearner} and against finite differences in the tests. Weights use DL4J's layout (see {@link MlpModel}).
  */
 public final class MlpLearner implements Learner {
-    private final ModelSpec spec;
+    private final MlpModel spec;
     private final Activation act;
     private final int[] size;
     private final int[] wOff;
     private final int layers;
     private final Scratch s;
 
-    public MlpLearner(ModelSpec spec) {
+    public MlpLearner(MlpModel spec) {
         this.spec = spec;
         this.act = spec.activation();
         this.size = spec.sizes();
@@ -37,7 +37,7 @@ public final class MlpLearner implements Learner {
         return spec().classifier();
     }
 
-    public ModelSpec spec() {
+    public MlpModel spec() {
         return spec;
     }
 

@@ -5,7 +5,7 @@ import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Conv4Model;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.task.TaskFamily;
@@ -24,7 +24,7 @@ final class Networks {
                 throw new ConfigException("model mlp is a regression network (MSE); task " + task
                         + " needs model conv4 or conv4-strided");
             }
-            return new ModelSpec(family.inputSize(), c.get(Keys.HIDDEN), family.outputSize(),
+            return new MlpModel(family.inputSize(), c.get(Keys.HIDDEN), family.outputSize(),
                     Activation.valueOf(c.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)));
         }
         if (!family.classification()) {

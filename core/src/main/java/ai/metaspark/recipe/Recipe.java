@@ -20,12 +20,7 @@ import java.util.Optional;
  * {@code --set} overrides. It is what a run folder stores and compares on resume, and {@link #experiment()} turns it
  * into the typed {@link Experiment} that training runs. Immutable.
  */
-public final class Recipe {
-    private final RunConfig config;
-
-    private Recipe(RunConfig config) {
-        this.config = config;
-    }
+public record Recipe(RunConfig config) {
 
     /** The recipe of a validated configuration. */
     public static Recipe of(RunConfig config) {
@@ -90,20 +85,5 @@ public final class Recipe {
      */
     public List<String> resultDifferences(Recipe stored) {
         return config.resultDifferences(stored.config);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Recipe r && r.config.equals(config);
-    }
-
-    @Override
-    public int hashCode() {
-        return config.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return config.toString();
     }
 }

@@ -6,7 +6,7 @@ import ai.metaspark.io.Files;
 import ai.metaspark.io.Json;
 import ai.metaspark.io.Vectors;
 import ai.metaspark.model.Dl4jModels;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.train.RunLog;
@@ -224,7 +224,7 @@ public final class RunFolder implements RunLog, Closeable {
      */
     public void writeResults(NetworkSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
         writeMeta(meta);
-        if (model instanceof ModelSpec mlp && model.exportable()) writeModel(mlp, java.util.Arrays.copyOf(meta, model.numParams()));
+        if (model instanceof MlpModel mlp && model.exportable()) writeModel(mlp, java.util.Arrays.copyOf(meta, model.numParams()));
         writeEval(EVAL, eval, extra);
     }
 
@@ -238,7 +238,7 @@ public final class RunFolder implements RunLog, Closeable {
         Files.writeAtomically(fs, target, Json.pretty(json));
     }
 
-    private void writeModel(ModelSpec model, double[] params) throws IOException {
+    private void writeModel(MlpModel model, double[] params) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Dl4jModels.save(Dl4jModels.withParams(model, params), bytes);
         Files.writeAtomically(fs, new Path(root, "model.zip"), bytes.toByteArray());

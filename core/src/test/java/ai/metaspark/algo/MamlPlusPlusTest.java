@@ -4,7 +4,7 @@ import ai.metaspark.Fixtures;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Learner;
 import ai.metaspark.model.MlpLearner;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSpec;
@@ -40,7 +40,7 @@ class MamlPlusPlusTest {
 
     @Test
     void multiStepLossGradientMatchesFiniteDifference() {
-        ModelSpec spec = Fixtures.smallMlp(Activation.TANH);
+        MlpModel spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = new MlpLearner(spec);
         double[] theta = spec.initialParams(21);
         int k = 3;
@@ -64,7 +64,7 @@ class MamlPlusPlusTest {
 
     @Test
     void derivativeOrderAnnealingIsFirstOrderBeforeTheSwitchAndSecondAfter() {
-        ModelSpec spec = Fixtures.smallMlp(Activation.TANH);
+        MlpModel spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = new MlpLearner(spec);
         double[] theta = spec.initialParams(5);
         Maml annealed = new Maml(Maml.Options.sgd(2, ALPHA).withFirstOrderSteps(10));

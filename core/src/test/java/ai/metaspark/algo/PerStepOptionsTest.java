@@ -6,7 +6,7 @@ import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Conv4Model;
 import ai.metaspark.model.Learner;
 import ai.metaspark.model.MlpLearner;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.model.ParamGroup;
 import ai.metaspark.model.conv.Conv4Spec;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PerStepOptionsTest {
     private static final double ALPHA = 0.3;
-    private static final ModelSpec MLP = Fixtures.smallMlp(Activation.TANH);
+    private static final MlpModel MLP = Fixtures.smallMlp(Activation.TANH);
     private static final Conv4Model CONV = new Conv4Model(Conv4Spec.omniglot(Conv4Spec.Variant.POOL), 5);
 
     private static Task at(int step) {
@@ -43,7 +43,7 @@ class PerStepOptionsTest {
      * The MLP with its biases marked as batch norm, so that per-step batch norm's bookkeeping can be checked against
      * finite differences on a network with exact Hessian-vector products.
      */
-    private record MarkedMlp(ModelSpec mlp) implements NetworkSpec {
+    private record MarkedMlp(MlpModel mlp) implements NetworkSpec {
         @Override public int numParams() { return mlp.numParams(); }
         @Override public double[] initialParams(long seed) { return mlp.initialParams(seed); }
         @Override public int headOffset() { return mlp.headOffset(); }
@@ -170,9 +170,9 @@ class PerStepOptionsTest {
         double[] meta = m.initialize(MLP.initialParams(9));
         java.util.Arrays.fill(meta, MLP.numParams(), MLP.numParams() + 6, 0.0); // step 0: every rate 0
         TaskEvaluation e = m.evaluate(l, meta, MLP.numParams(), at(0), 2, 3, false);
-        assertEquals(e.curve()[0], e.curve()[1], 0.0, "step 0 with rate 0 leaves the network as it is");
-        assertNotEquals(e.curve()[1], e.curve()[2], "step 1 has its own rates");
-        assertNotEquals(e.curve()[2], e.curve()[3], "steps beyond k reuse the last step's rates");
+        assertEquals(e.perStep()[0], e.perStep()[1], 0.0, "step 0 with rate 0 leaves the network as it is");
+        assertNotEquals(e.perStep()[1], e.perStep()[2], "step 1 has its own rates");
+        assertNotEquals(e.perStep()[2], e.perStep()[3], "steps beyond k reuse the last step's rates");
     }
 
     @Test

@@ -4,7 +4,7 @@ import ai.metaspark.Fixtures;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.MlpLearner;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.task.Task;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReptileTest {
     @Test
     void updateEqualsDl4jSgdDisplacement() {
-        ModelSpec spec = Fixtures.smallMlp(Activation.RELU);
+        MlpModel spec = Fixtures.smallMlp(Activation.RELU);
         Task task = Fixtures.sinusoidTask(5, 10, 10);
         double lr = 0.02;
         int steps = 5;

@@ -5,7 +5,7 @@ import ai.metaspark.model.Activation;
 import ai.metaspark.model.Dl4jLearner;
 import ai.metaspark.model.Learner;
 import ai.metaspark.model.MlpLearner;
-import ai.metaspark.model.ModelSpec;
+import ai.metaspark.model.MlpModel;
 import ai.metaspark.task.Task;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +23,7 @@ class SecondOrderTest {
     private static final double ALPHA = 0.3;
     private final Task task = Fixtures.sinusoidTask(11, 10, 10);
 
-    private static Learner learner(String backend, ModelSpec spec) {
+    private static Learner learner(String backend, MlpModel spec) {
         return backend.equals("fast") ? new MlpLearner(spec) : new Dl4jLearner(spec);
     }
 
@@ -35,7 +35,7 @@ class SecondOrderTest {
     @ParameterizedTest(name = "{0} backend, {1} inner steps, {2}")
     @CsvSource({"fast,1,TANH", "fast,3,TANH", "fast,1,RELU", "fast,3,RELU", "dl4j,1,TANH", "dl4j,3,TANH"})
     void mamlMatchesFiniteDifferenceAndFirstOrderDoesNot(String backend, int steps, Activation act) {
-        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpModel spec = Fixtures.smallMlp(act);
         Learner l = learner(backend, spec);
         double[] theta = spec.initialParams(21);
         double[] fd = Fixtures.fdGradient(t -> metaObjective(l, t, InnerSgd.uniform(ALPHA), steps), theta, 1e-6);
@@ -50,7 +50,7 @@ class SecondOrderTest {
     @ParameterizedTest(name = "{0} backend, {1} inner steps")
     @CsvSource({"fast,1", "fast,3", "dl4j,1"})
     void metaSgdGradientMatchesFiniteDifferenceForWeightsAndRates(String backend, int steps) {
-        ModelSpec spec = Fixtures.smallMlp(Activation.TANH);
+        MlpModel spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = learner(backend, spec);
         int p = spec.numParams();
         MetaAlgorithm algo = Algorithms.of(AlgorithmSpec.of("metasgd", steps, ALPHA), spec);

@@ -15,7 +15,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The shape of {@code core} (docs/architecture.md): packages form no cycle, core never touches Spark, only the recipe
+ * The shape of {@code core} (docs/architecture.md): packages form no cycle and depend only downward, core never touches Spark, only the recipe
  * layer (and the task-family providers it loads) reads configuration keys, and the algorithms know nothing of the
  * training loop or of recipes.
  */
@@ -31,6 +31,22 @@ class ArchitectureTest {
     @Test
     void packagesFormNoCycle() {
         slices().matching("ai.metaspark.(**)").should().beFreeOfCycles().check(core);
+    }
+
+    /** Bottom to top (docs/architecture.md): a package may use the ones before it, never one after it. */
+    private static final String[] LAYERS = {"config", "io", "task", "model", "algo", "eval", "optim", "train", "runtime",
+            "recipe", "run", "data"};
+
+    @Test
+    void arrowsPointDown() {
+        for (int i = 0; i < LAYERS.length - 1; i++) {
+            String[] above = new String[LAYERS.length - 1 - i];
+            for (int j = i + 1; j < LAYERS.length; j++) above[j - i - 1] = "ai.metaspark." + LAYERS[j] + "..";
+            noClasses().that().resideInAPackage("ai.metaspark." + LAYERS[i] + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(above)
+                    .because(LAYERS[i] + " sits below " + String.join(", ", java.util.Arrays.copyOfRange(LAYERS, i + 1, LAYERS.length)))
+                    .check(core);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ class LearnerBackendsTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void fastGradientEqualsDl4jGradient(Activation act) {
-        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpModel spec = Fixtures.smallMlp(act);
         double[] p = spec.initialParams(3);
         double[] fast = new double[p.length];
         double[] dl4j = new double[p.length];
@@ -32,7 +32,7 @@ class LearnerBackendsTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void gradientEqualsFiniteDifferenceOfLoss(Activation act) {
-        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpModel spec = Fixtures.smallMlp(act);
         MlpLearner l = new MlpLearner(spec);
         double[] p = spec.initialParams(4);
         double[] g = new double[p.length];
@@ -44,7 +44,7 @@ class LearnerBackendsTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void exactHessianVectorEqualsFiniteDifferenceOfGradient(Activation act) {
-        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpModel spec = Fixtures.smallMlp(act);
         MlpLearner l = new MlpLearner(spec);
         double[] p = spec.initialParams(5);
         double[] v = spec.initialParams(6);
@@ -60,7 +60,7 @@ class LearnerBackendsTest {
     @ParameterizedTest
     @EnumSource(Activation.class)
     void exportedDl4jModelPredictsLikeTheKernel(Activation act) {
-        ModelSpec spec = Fixtures.smallMlp(act);
+        MlpModel spec = Fixtures.smallMlp(act);
         double[] p = spec.initialParams(8);
         MultiLayerNetwork net = Dl4jModels.withParams(spec, p);
         double[] dl4j = net.output(Nd4j.createFromArray(task.query().x()).reshape(10, 1).castTo(net.params().dataType()))

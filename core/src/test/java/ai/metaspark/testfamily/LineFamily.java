@@ -8,15 +8,17 @@ import ai.metaspark.task.TaskSpec;
 import java.util.SplittableRandom;
 
 /**
- * A task family that exists only in the test tree, to show that a family plugs in by adding files: linear
- * regression tasks {@code y = a x + b} with slope and intercept drawn per task from U[-2, 2], inputs from U[-1, 1].
+ * A task family that exists only in the test tree, to show that a family plugs in by adding files: linear regression
+ * over two inputs, {@code y = a1 x1 + a2 x2 + b}, with a1, a2 and b drawn per task from U[-2, 2] and inputs from
+ * U[-1, 1]^2 (two inputs, so the network is sized by the family, not by the sinusoid's one).
  */
 public final class LineFamily implements TaskFamily {
     private static final long serialVersionUID = 1L;
+    private static final int INPUTS = 2;
 
     @Override
     public int inputSize() {
-        return 1;
+        return INPUTS;
     }
 
     @Override
@@ -32,18 +34,17 @@ public final class LineFamily implements TaskFamily {
     @Override
     public Task materialize(TaskSpec spec, int support, int query) {
         SplittableRandom rng = new SplittableRandom(spec.seed());
-        double a = -2 + 4 * rng.nextDouble();
-        double b = -2 + 4 * rng.nextDouble();
-        return new Task(spec, points(rng, support, a, b), points(rng, query, a, b));
+        double[] coef = rng.doubles(INPUTS + 1, -2, 2).toArray();
+        return new Task(spec, sample(rng, support, coef), sample(rng, query, coef));
     }
 
-    private static Batch points(SplittableRandom rng, int n, double a, double b) {
-        double[] x = new double[n];
+    private static Batch sample(SplittableRandom rng, int n, double[] coef) {
+        double[] x = rng.doubles((long) n * INPUTS, -1, 1).toArray();
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
-            x[i] = -1 + 2 * rng.nextDouble();
-            y[i] = a * x[i] + b;
+            y[i] = coef[INPUTS];
+            for (int d = 0; d < INPUTS; d++) y[i] += coef[d] * x[i * INPUTS + d];
         }
-        return new Batch(n, 1, 1, x, y);
+        return new Batch(n, INPUTS, 1, x, y);
     }
 }

@@ -62,8 +62,8 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
     static final class TaskEvaluationSerializer extends Serializer<TaskEvaluation> {
         @Override
         public void write(Kryo kryo, Output out, TaskEvaluation e) {
-            out.writeVarInt(e.curve().length, true);
-            out.writeDoubles(e.curve());
+            out.writeVarInt(e.perStep().length, true);
+            out.writeDoubles(e.perStep());
             out.writeDouble(e.adaptMillis());
         }
 

@@ -76,7 +76,7 @@ class CliTest {
         double[] meta = folder.readMeta();
         assertEquals(2 * e.network().numParams(), meta.length, "Meta-SGD saves weights and learning rates");
         var task = e.heldOutTask(e.sampler().spec(ai.metaspark.task.Split.TEST, 0, 0));
-        double[] expected = new MlpLearner((ai.metaspark.model.ModelSpec) e.network()).predict(meta, task.query());
+        double[] expected = new MlpLearner((ai.metaspark.model.MlpModel) e.network()).predict(meta, task.query());
         double[] got = net.output(Nd4j.createFromArray(task.query().x()).reshape(task.query().n(), 1).castTo(DataType.FLOAT))
                 .castTo(DataType.DOUBLE).reshape(task.query().n()).toDoubleVector();
         assertArrayEquals(expected, got, 1e-4);

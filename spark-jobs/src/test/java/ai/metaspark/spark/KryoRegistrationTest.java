@@ -46,7 +46,7 @@ class KryoRegistrationTest {
 
         TaskEvaluation eval = new TaskEvaluation(new double[]{3.0, 0.5, Double.NaN}, 0.125);
         TaskEvaluation evalBack = roundTrip(eval);
-        assertArrayEquals(eval.curve(), evalBack.curve());
+        assertArrayEquals(eval.perStep(), evalBack.perStep());
         assertEquals(eval.adaptMillis(), evalBack.adaptMillis());
         assertArrayEquals(new double[]{0.5, 1.5}, roundTrip(new double[]{0.5, 1.5}));
     }

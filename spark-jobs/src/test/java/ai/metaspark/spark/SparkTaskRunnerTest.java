@@ -121,7 +121,7 @@ class SparkTaskRunnerTest {
         try (SparkTaskRunner spark = new SparkTaskRunner(sc, e, 4)) {
             List<TaskEvaluation> dist = spark.evaluate(meta, specs);
             assertEquals(specs.size(), dist.size());
-            for (int i = 0; i < specs.size(); i++) assertArrayEquals(local.get(i).curve(), dist.get(i).curve(), "task " + i);
+            for (int i = 0; i < specs.size(); i++) assertArrayEquals(local.get(i).perStep(), dist.get(i).perStep(), "task " + i);
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.function.Supplier;
  * Its flat parameter vector has DL4J's layout: per layer the weights {@code W[nIn, nOut]} in column-major ('f') order,
  * then the bias {@code b[nOut]}. So a flat vector moves between the backends and a DL4J network unchanged.
  */
-public record ModelSpec(int inputs, List<Integer> hidden, int outputs, Activation activation) implements NetworkSpec {
-    public ModelSpec {
+public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation activation) implements NetworkSpec {
+    public MlpModel {
         hidden = List.copyOf(hidden);
     }
 
