@@ -1,8 +1,11 @@
 /**
- * The distributed meta-step on Spark. The driver ({@link ai.metaspark.spark.SparkTaskRunner}) broadcasts the resolved
- * configuration once and the meta-parameters once per step, cuts the step's task specs into contiguous partitions and
- * {@code treeAggregate}s one exact {@link ai.metaspark.train.MetaGradientAccumulator} per partition; executors keep one
- * {@link ai.metaspark.spark.Worker} per JVM (experiment and data loaded once, one learner per task thread).
+ * The distributed meta-step on Spark. The driver ({@link ai.metaspark.spark.SparkTaskRunner}) broadcasts the typed
+ * {@code Experiment} once. A segment of several steps is one barrier job ({@link ai.metaspark.spark.BarrierSegment}):
+ * every barrier task adapts its slice of each step's meta-batch and all-reduces its exact partial sum through the
+ * driver ({@link ai.metaspark.spark.allreduce}), so each takes the same outer step. Single steps (and dynamic
+ * allocation) broadcast the meta-parameters and {@code treeAggregate} one exact
+ * {@link ai.metaspark.train.MetaGradientAccumulator} per partition. Executors keep one
+ * {@link ai.metaspark.spark.Worker} per JVM and run (experiment and data loaded once, one learner per task thread).
  * {@link ai.metaspark.spark.SparkRuntime} builds the context (embedded {@code local[*]} by default) and
  * {@link ai.metaspark.spark.MetaSparkKryoRegistrator} registers every class that crosses the wire.
  */
