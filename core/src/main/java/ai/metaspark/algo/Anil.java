@@ -26,12 +26,10 @@ import java.util.Arrays;
 public final class Anil implements MetaAlgorithm {
     private static final long serialVersionUID = 1L;
     private final Maml onHead;
-    private final double innerLr;
     private final int headOffset;
 
     public Anil(int innerSteps, double innerLr, int headOffset) {
         this.onHead = new Maml(Maml.Options.sgd(innerSteps, innerLr));
-        this.innerLr = innerLr;
         this.headOffset = headOffset;
     }
 
@@ -64,9 +62,8 @@ public final class Anil implements MetaAlgorithm {
         Batch support = embed(net, meta, task.support());
         double embedMillis = (System.nanoTime() - t0) / 1e6;
         Task embedded = new Task(task.spec(), support, embed(net, meta, task.query()));
-        InnerSgd inner = InnerSgd.uniform(innerLr);
-        TaskEvaluation e = InnerSgd.evaluate(head(net, task), embedded, Arrays.copyOfRange(meta, headOffset, numParams),
-                evalInnerSteps, evalSteps, accuracy, j -> inner, (u, j) -> u);
+        double[] h0 = Arrays.copyOfRange(meta, headOffset, numParams);
+        TaskEvaluation e = onHead.evaluate(head(net, task), h0, h0.length, embedded, evalInnerSteps, evalSteps, accuracy);
         return new TaskEvaluation(e.perStep(), embedMillis + e.adaptMillis());
     }
 

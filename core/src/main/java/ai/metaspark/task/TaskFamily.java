@@ -10,8 +10,10 @@ public interface TaskFamily extends Serializable {
     /** Targets per example (regression outputs, or classes). */
     int outputSize();
 
-    /** Whether targets are one-hot classes (cross-entropy, accuracy) rather than regression values (MSE). */
-    boolean classification();
+    /** Whether targets are one-hot classes (cross-entropy, accuracy) rather than regression values (MSE, the default). */
+    default boolean classification() {
+        return false;
+    }
 
     /** The task's data: {@code support} support and {@code query} query examples. */
     Task materialize(TaskSpec spec, int support, int query);

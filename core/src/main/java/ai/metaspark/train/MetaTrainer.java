@@ -40,28 +40,28 @@ public final class MetaTrainer {
      * segmenting changes no bits.
      */
     public TrainState train(TrainState state) {
-        Schedule c = experiment.schedule();
-        int steps = c.metaSteps();
+        Schedule schedule = experiment.schedule();
+        int steps = schedule.metaSteps();
         Progress progress = new Progress(console, state.step(), steps, experiment.metaBatch());
         SegmentLength length = new SegmentLength(experiment.execution().stepsPerJob());
         Window window = new Window(experiment.classification());
         TrainState current = state;
         while (current.step() < steps) {
             int from = current.step();
-            int to = Math.min(nextBoundary(c, from), from + length.next());
+            int to = Math.min(nextBoundary(schedule, from), from + length.next());
             long t0 = System.nanoTime();
             Segment segment = runner.train(experiment, from, to, current.meta(), current.optimizerState());
             length.observe(to - from, System.nanoTime() - t0);
             for (StepRecord r : segment.steps()) window.add(r);
-            if (due(to - 1, c.logEvery(), steps)) {
+            if (due(to - 1, schedule.logEvery(), steps)) {
                 log.metrics(window.line(to, progress.stepsPerSecond(to)));
                 window = new Window(experiment.classification());
             }
             current = maybeValidate(new TrainState(to, segment.meta(), segment.optimizerState(), current.bestMeta(),
                     current.bestValidation(), current.badValidations()), to - 1);
-            boolean stop = c.patience() > 0 && current.badValidations() >= c.patience();
+            boolean stop = schedule.patience() > 0 && current.badValidations() >= schedule.patience();
             boolean end = stop || to == steps;
-            int every = c.checkpointEvery();
+            int every = schedule.checkpointEvery();
             if (end || (every > 0 && to % every == 0)) log.checkpoint(current);
             StepRecord last = segment.steps().get(segment.steps().size() - 1);
             progress.maybePrint(to, last.preLoss(), last.postLoss(), end);
@@ -74,17 +74,17 @@ public final class MetaTrainer {
     }
 
     /** The first step after {@code from} where training must stop to log, validate, checkpoint or end. */
-    private static int nextBoundary(Schedule c, int from) {
-        int next = c.metaSteps();
-        for (int every : new int[]{c.logEvery(), c.valEvery(), c.checkpointEvery()}) {
+    private static int nextBoundary(Schedule schedule, int from) {
+        int next = schedule.metaSteps();
+        for (int every : new int[]{schedule.logEvery(), schedule.valEvery(), schedule.checkpointEvery()}) {
             if (every > 0) next = Math.min(next, (from / every + 1) * every);
         }
         return next;
     }
 
     /** The parameters training ends with: the best validated ones when validation is on, else the last. */
-    public static double[] result(Schedule c, TrainState state) {
-        return c.valEvery() > 0 && state.bestValidation() < Double.POSITIVE_INFINITY ? state.bestMeta() : state.meta();
+    public static double[] result(Schedule schedule, TrainState state) {
+        return schedule.valEvery() > 0 && state.bestValidation() < Double.POSITIVE_INFINITY ? state.bestMeta() : state.meta();
     }
 
     /** Meta-test of {@code meta} on {@code count} tasks of a held-out split. */

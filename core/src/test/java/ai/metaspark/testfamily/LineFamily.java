@@ -27,11 +27,6 @@ public final class LineFamily implements TaskFamily {
     }
 
     @Override
-    public boolean classification() {
-        return false;
-    }
-
-    @Override
     public Task materialize(TaskSpec spec, int support, int query) {
         SplittableRandom rng = new SplittableRandom(spec.seed());
         double[] coef = rng.doubles(INPUTS + 1, -2, 2).toArray();

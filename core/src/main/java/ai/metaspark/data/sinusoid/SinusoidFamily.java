@@ -29,11 +29,6 @@ public final class SinusoidFamily implements TaskFamily {
     }
 
     @Override
-    public boolean classification() {
-        return false;
-    }
-
-    @Override
     public Task materialize(TaskSpec spec, int support, int query) {
         SplittableRandom rng = new SplittableRandom(spec.seed());
         double amplitude = MIN_AMPLITUDE + (MAX_AMPLITUDE - MIN_AMPLITUDE) * rng.nextDouble();
