@@ -10,13 +10,39 @@ package ai.metaspark.model.conv;
  * The loss is the mean over the batch of {@code -log softmax(logits)[label]}. The network runs in f32 (oneDNN); the
  * head, the loss and the conversions at the boundary are in double.
  *
+ * <p><b>Exact Hessian-vector products</b> ({@link #hessianVector}) run the R-operator ({@link Conv4Net#directionalForward},
+ * {@link Conv4Net#directionalBackward} and the head's in double) on the state a {@link #gradient} left behind. Two
+ * networks (slots) keep the last pass of the two most recent image sets each, so MAML's support-set gradient is still
+ * there when its query-set passes have run and the Hessian-vector product at the same parameters needs no second
+ * forward and backward; any other call recomputes them.
+ *
  * <p>Not thread-safe: one instance per thread; {@link #close()} frees the native memory.
  */
 public final class Conv4Classifier implements AutoCloseable {
     private final Conv4Spec spec;
     private final int classes;
     private final int emb;
-    private final Conv4Net net;
+    private final Slot[] slots;
+    private Slot current;
+
+    /** A network and what its last pass was: the image set (by identity) and, after a gradient, its parameters and head state. */
+    private static final class Slot {
+        final Conv4Net net;
+        double[] x;
+        double[] params;
+        int[] labels;
+        double[] e;
+        double[] z;
+        double[] dz;
+
+        Slot(Conv4Spec spec) {
+            net = new Conv4Net(spec);
+        }
+
+        boolean holdsGradient(double[] p, double[] images, int[] l) {
+            return x == images && params != null && java.util.Arrays.equals(params, p) && java.util.Arrays.equals(labels, l);
+        }
+    }
 
     public Conv4Classifier(Conv4Spec spec, int classes) {
         if (classes < 1) {
@@ -25,7 +51,7 @@ public final class Conv4Classifier implements AutoCloseable {
         this.spec = spec;
         this.classes = classes;
         this.emb = spec.embeddingSize();
-        this.net = new Conv4Net(spec);
+        this.slots = new Slot[] {new Slot(spec), new Slot(spec)};
     }
 
     public Conv4Spec spec() {
@@ -86,7 +112,77 @@ public final class Conv4Classifier implements AutoCloseable {
         double loss = SoftmaxLoss.crossEntropy(z, labels, classes, dz);
         embedBackward(embeddingGradient(params, dz, n), grad);
         headGradient(e, dz, n, grad);
+        Slot s = current;
+        s.params = params.clone();
+        s.labels = labels.clone();
+        s.e = e;
+        s.z = z;
+        s.dz = dz;
         return loss;
+    }
+
+    /**
+     * Writes {@code H v} into {@code out}, H being the Hessian of {@link #loss} at {@code params}: exact (the
+     * R-operator), with the ReLU masks and max-pool choices of {@code params}.
+     */
+    public void hessianVector(double[] params, double[] x, int[] labels, double[] v, double[] out) {
+        Conv4Net.check("v", v.length, numParams());
+        Conv4Net.check("out", out.length, numParams());
+        Slot s = find(params, x, labels);
+        if (s == null) {
+            gradient(params, x, labels, new double[numParams()]);
+            s = current;
+        }
+        current = s;
+        int n = labels.length;
+        int h0 = headOffset();
+        double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(java.util.Arrays.copyOf(v, h0), new float[h0])));
+        double[] ro = logits(v, s.e, n);
+        double[] rhW = logits(params, rh, n);
+        double[] rgo = new double[n * classes];
+        for (int i = 0; i < n; i++) {
+            double dot = 0;
+            for (int j = 0; j < classes; j++) {
+                int at = i * classes + j;
+                ro[at] += rhW[at] - params[h0 + emb * classes + j]; // logits(params, rh) added the bias once too many
+                dot += probability(s, i, j) * ro[at];
+            }
+            for (int j = 0; j < classes; j++) {
+                int at = i * classes + j;
+                rgo[at] = probability(s, i, j) * (ro[at] - dot) / n;
+            }
+        }
+        headGradient(rh, s.dz, n, out);
+        double[] viaRh = java.util.Arrays.copyOfRange(out, h0, numParams());
+        headGradient(s.e, rgo, n, out);
+        for (int i = h0; i < numParams(); i++) out[i] += i < h0 + emb * classes ? viaRh[i - h0] : 0;
+        double[] rgh = embeddingGradient(params, rgo, n);
+        double[] viaV = embeddingGradient(v, s.dz, n);
+        for (int i = 0; i < rgh.length; i++) rgh[i] += viaV[i];
+        float[] hv = new float[h0];
+        s.net.directionalBackward(Conv4Net.toFloat(rgh, new float[rgh.length]), hv);
+        for (int i = 0; i < h0; i++) out[i] = hv[i];
+    }
+
+    /** The softmax probability of class j for row i of the slot's last gradient (from its loss gradient: (P - Y) n). */
+    private double probability(Slot s, int i, int j) {
+        return s.dz[i * classes + j] * s.labels.length + (s.labels[i] == j ? 1 : 0);
+    }
+
+    private Slot find(double[] params, double[] x, int[] labels) {
+        for (Slot s : slots) {
+            if (s.holdsGradient(params, x, labels)) return s;
+        }
+        return null;
+    }
+
+    /** The slot that last saw {@code x}, else the one used less recently; its gradient state is dropped. */
+    private Slot slotFor(double[] x) {
+        Slot s = slots[0].x == x ? slots[0] : slots[1].x == x ? slots[1] : current == slots[0] ? slots[1] : slots[0];
+        s.x = x;
+        s.params = null;
+        current = s;
+        return s;
     }
 
     /** Logits, row-major {@code [n, classes]}. */
@@ -103,7 +199,7 @@ public final class Conv4Classifier implements AutoCloseable {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
         double[] conv = params.length == spec.numParams() ? params : java.util.Arrays.copyOf(params, spec.numParams());
-        return net.forward(conv, x, n);
+        return slotFor(x).net.forward(conv, x, n);
     }
 
     /**
@@ -115,8 +211,11 @@ public final class Conv4Classifier implements AutoCloseable {
         if (gradOut.length < spec.numParams()) {
             throw new IllegalArgumentException("gradOut has length " + gradOut.length + ", expected at least " + spec.numParams());
         }
+        if (current == null) {
+            throw new IllegalStateException("embedBackward needs an embed first");
+        }
         double[] g = new double[spec.numParams()];
-        net.backward(dEmb, g, null);
+        current.net.backward(dEmb, g, null);
         System.arraycopy(g, 0, gradOut, 0, g.length);
     }
 
@@ -180,6 +279,8 @@ public final class Conv4Classifier implements AutoCloseable {
 
     @Override
     public void close() {
-        net.close();
+        for (Slot s : slots) {
+            s.net.close();
+        }
     }
 }

@@ -27,8 +27,10 @@ public final class Conv4Net implements AutoCloseable {
     private final Dnnl dnnl;
     private final ParamBuffers params;
     private final Map<Integer, Conv4Plan> plans = new HashMap<>();
+    private final Map<Conv4Plan, Conv4RPass> rPasses = new HashMap<>();
     private final float[] paramScratch;
     private Conv4Plan current;
+    private boolean backwardDone;
     private boolean closed;
 
     public Conv4Net(Conv4Spec spec) {
@@ -57,6 +59,7 @@ public final class Conv4Net implements AutoCloseable {
         float[] emb = new float[n * spec.embeddingSize()];
         p.emb.get(emb);
         current = p;
+        backwardDone = false;
         return emb;
     }
 
@@ -81,6 +84,7 @@ public final class Conv4Net implements AutoCloseable {
         }
         p.dEmb.put(dEmb, 0, dEmb.length);
         p.backward(dx != null);
+        backwardDone = true;
         params.store(grad);
         if (dx != null) {
             p.dx.get(dx, 0, dx.length);
@@ -97,6 +101,36 @@ public final class Conv4Net implements AutoCloseable {
         if (dx != null) {
             copy(fdx, dx);
         }
+    }
+
+    /**
+     * The R-operator's forward pass: the directional derivative of the last {@link #forward}'s embeddings along
+     * {@code v} (conv parameters, flat layout), {@code [n, embeddingSize]}. Needs the last forward's
+     * {@link #backward} too (its gradients feed {@link #directionalBackward}); see {@link Conv4RPass}.
+     */
+    public float[] directionalForward(float[] v) {
+        Conv4Plan p = requireForward();
+        check("v", v.length, spec.numParams());
+        if (!backwardDone) {
+            throw new IllegalStateException("the R-operator needs the forward's backward first");
+        }
+        return rPasses.computeIfAbsent(p, k -> new Conv4RPass(spec, k, dnnl, params)).forward(v);
+    }
+
+    /**
+     * The R-operator's backward pass after {@link #directionalForward}: from {@code rDEmb}, the directional derivative
+     * of the embedding gradient, writes the directional derivative of the conv parameters' gradient into {@code hv}:
+     * {@code H v} when the embedding gradient is that of the loss.
+     */
+    public void directionalBackward(float[] rDEmb, float[] hv) {
+        Conv4Plan p = requireForward();
+        check("rDEmb", rDEmb.length, (long) p.n * spec.embeddingSize());
+        check("hv", hv.length, spec.numParams());
+        Conv4RPass r = rPasses.get(p);
+        if (r == null) {
+            throw new IllegalStateException("directionalBackward needs directionalForward first");
+        }
+        r.backward(rDEmb, hv);
     }
 
     private Conv4Plan plan(int n) {
@@ -127,6 +161,10 @@ public final class Conv4Net implements AutoCloseable {
         }
         closed = true;
         current = null;
+        for (Conv4RPass r : rPasses.values()) {
+            r.close();
+        }
+        rPasses.clear();
         for (Conv4Plan p : plans.values()) {
             p.close();
         }

@@ -53,6 +53,8 @@ final class Conv4Plan implements AutoCloseable {
     private final List<Runnable> gradsOut = new ArrayList<>();
     private final List<Runnable> inputGrad = new ArrayList<>();
     private final List<List<Runnable>> blockBwd = new ArrayList<>();
+    /** Each block's primitives and memories, for the R-operator ({@link Conv4RPass}). */
+    final List<Block> blocks = new ArrayList<>();
     private final memory[] out;
     private final memory[] dOut;
     private final memory xUser;
@@ -114,8 +116,50 @@ final class Conv4Plan implements AutoCloseable {
         return new long[]{n, c, hw, hw};
     }
 
+    /** The fixed activation layout of {@code c} channels of {@code hw x hw}: what the Java side of the R-pass reads. */
+    ActLayout layout(int c, int hw) {
+        return ActLayout.of(n, c, hw, hw);
+    }
+
+    private memory.desc act(int c, int hw) {
+        ActLayout l = layout(c, hw);
+        return d.desc(l.dims(), l.tag());
+    }
+
+    /**
+     * Block {@code b} as the R-pass sees it. Activations are in {@link #layout}: {@code x} the block input (block 0:
+     * the user's NCHW images), {@code z} the convolution output, {@code a} the BN+ReLU output, {@code ga} and
+     * {@code gz} the last backward's gradients with respect to {@code a} and {@code z}, {@code out} the block output.
+     */
+    static final class Block {
+        int b;
+        memory x;
+        memory src;
+        convolution_forward conv;
+        convolution_forward.primitive_desc convPd;
+        memory wF;
+        memory z;
+        memory mean;
+        memory var;
+        memory a;
+        memory ga;
+        memory gz;
+        convolution_backward_weights bwdW;
+        convolution_backward_weights.primitive_desc bwdWPd;
+        memory bwdWSrc;
+        memory bwdWDiffDst;
+        convolution_backward_data bwdD;
+        convolution_backward_data.primitive_desc bwdDPd;
+        memory wB;
+        memory bwdDDiffDst;
+        memory out;
+    }
+
     /** Builds block {@code b} (forward steps now, backward steps into {@link #blockBwd}); returns its output. */
     private memory block(int b, memory in) {
+        Block k = new Block();
+        k.b = b;
+        k.x = in;
         int cin = spec.inChannels(b);
         int c = spec.filters();
         int hin = spec.spatialIn(b);
@@ -125,29 +169,34 @@ final class Conv4Plan implements AutoCloseable {
         long[] padR = {spec.padAfter(b), spec.padAfter(b)};
         memory.desc srcAny = d.desc(dims(cin, hin), memory.format_tag.any);
         memory.desc wAny = d.desc(new long[]{c, cin, Conv4Spec.KERNEL, Conv4Spec.KERNEL}, memory.format_tag.any);
-        memory.desc dstAny = d.desc(dims(c, hc), memory.format_tag.any);
+        memory.desc dstD = act(c, hc);
         memory.desc srcD = b == 0 ? srcAny : in.get_desc();
-        convolution_forward.primitive_desc cpd = scope.keep(new convolution_forward.primitive_desc(d.eng,
-                prop_kind.forward_training, algorithm.convolution_direct, srcD, wAny, dstAny, st, padL, padR, d.attr, false));
-        memory src = d.as(in, scope.keep(cpd.src_desc()), fwd);
-        memory wF = d.as(params.w[b], scope.keep(cpd.weights_desc()), weightsIn);
-        memory.desc actD = scope.keep(cpd.dst_desc());
-        memory conv = d.mem(actD);
-        d.step(fwd, new convolution_forward(cpd), d.args(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, wF, DNNL_ARG_DST, conv));
-        Bn bn = batchNorm(b, conv, actD);
+        k.convPd = scope.keep(new convolution_forward.primitive_desc(d.eng,
+                prop_kind.forward_training, algorithm.convolution_direct, srcD, wAny, dstD, st, padL, padR, d.attr, false));
+        k.src = d.as(in, scope.keep(k.convPd.src_desc()), fwd);
+        k.wF = d.as(params.w[b], scope.keep(k.convPd.weights_desc()), weightsIn);
+        memory.desc actD = scope.keep(k.convPd.dst_desc());
+        k.z = d.mem(actD);
+        k.conv = new convolution_forward(k.convPd);
+        d.step(fwd, k.conv, d.args(DNNL_ARG_SRC, k.src, DNNL_ARG_WEIGHTS, k.wF, DNNL_ARG_DST, k.z));
+        Bn bn = batchNorm(b, k.z, actD);
+        k.mean = bn.mean;
+        k.var = bn.var;
+        k.a = bn.dst;
         List<Runnable> back = new ArrayList<>();
-        memory dAct;
         if (spec.variant() == Conv4Spec.Variant.POOL) {
-            dAct = maxPool(b, bn.dst, actD, back);
+            k.ga = maxPool(b, bn.dst, actD, back);
         } else {
             out[b] = bn.dst;
             dOut[b] = d.mem(actD);
-            dAct = dOut[b];
+            k.ga = dOut[b];
         }
-        memory dConv = bn.backward(dAct, back);
-        convBackwardWeights(b, src, dConv, cpd, st, padL, padR, back);
-        convBackwardData(b, dConv, cpd, srcAny, wAny, dstAny, st, padL, padR, b == 0 ? inputGrad : back);
+        k.out = out[b];
+        k.gz = bn.backward(k.ga, back);
+        convBackwardWeights(k, st, padL, padR, back);
+        convBackwardData(k, b == 0 ? srcAny : act(cin, hin), wAny, actD, st, padL, padR, b == 0 ? inputGrad : back);
         blockBwd.add(back);
+        blocks.add(k);
         return out[b];
     }
 
@@ -206,9 +255,8 @@ final class Conv4Plan implements AutoCloseable {
         int ho = spec.spatialIn(b + 1);
         long[] k = {2, 2};
         long[] zero = {0, 0};
-        memory.desc dstAny = d.desc(dims(spec.filters(), ho), memory.format_tag.any);
         pooling_forward.primitive_desc pd = scope.keep(new pooling_forward.primitive_desc(d.eng, prop_kind.forward_training,
-                algorithm.pooling_max, actD, dstAny, k, k, zero, zero, zero, d.attr, false));
+                algorithm.pooling_max, actD, act(spec.filters(), ho), k, k, zero, zero, zero, d.attr, false));
         out[b] = d.mem(scope.keep(pd.dst_desc()));
         memory ws = d.mem(scope.keep(pd.workspace_desc()));
         d.step(fwd, new pooling_forward(pd), d.args(DNNL_ARG_SRC, act, DNNL_ARG_DST, out[b], DNNL_ARG_WORKSPACE, ws));
@@ -220,31 +268,34 @@ final class Conv4Plan implements AutoCloseable {
         return dAct;
     }
 
-    private void convBackwardWeights(int b, memory src, memory dConv, convolution_forward.primitive_desc cpd,
-                                     long[] st, long[] padL, long[] padR, List<Runnable> back) {
+    private void convBackwardWeights(Block k, long[] st, long[] padL, long[] padR, List<Runnable> back) {
+        int b = k.b;
         memory.desc wAny = d.desc(new long[]{spec.filters(), spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL},
                 memory.format_tag.any);
         // the exact diff_dst layout: with 'any' oneDNN may pick a layout that costs a reorder per call
-        convolution_backward_weights.primitive_desc pd = scope.keep(new convolution_backward_weights.primitive_desc(d.eng,
-                algorithm.convolution_direct, src.get_desc(), wAny, dConv.get_desc(), st, padL, padR, cpd, d.attr, false));
-        memory s = d.as(src, scope.keep(pd.src_desc()), back);
-        memory dd = d.as(dConv, scope.keep(pd.diff_dst_desc()), back);
-        memory dW = d.mem(scope.keep(pd.diff_weights_desc()));
-        d.step(back, new convolution_backward_weights(pd), d.args(DNNL_ARG_SRC, s, DNNL_ARG_DIFF_DST, dd, DNNL_ARG_DIFF_WEIGHTS, dW));
+        k.bwdWPd = scope.keep(new convolution_backward_weights.primitive_desc(d.eng,
+                algorithm.convolution_direct, k.src.get_desc(), wAny, k.gz.get_desc(), st, padL, padR, k.convPd, d.attr, false));
+        k.bwdWSrc = d.as(k.src, scope.keep(k.bwdWPd.src_desc()), back);
+        k.bwdWDiffDst = d.as(k.gz, scope.keep(k.bwdWPd.diff_dst_desc()), back);
+        memory dW = d.mem(scope.keep(k.bwdWPd.diff_weights_desc()));
+        k.bwdW = new convolution_backward_weights(k.bwdWPd);
+        d.step(back, k.bwdW, d.args(DNNL_ARG_SRC, k.bwdWSrc, DNNL_ARG_DIFF_DST, k.bwdWDiffDst, DNNL_ARG_DIFF_WEIGHTS, dW));
         d.copy(dW, params.dw[b], gradsOut);
     }
 
     /** Conv backward-data into the previous block's output gradient (block 0: into the input gradient). */
-    private void convBackwardData(int b, memory dConv, convolution_forward.primitive_desc cpd, memory.desc srcAny,
-                                  memory.desc wAny, memory.desc dstAny, long[] st, long[] padL, long[] padR, List<Runnable> steps) {
-        convolution_backward_data.primitive_desc pd = scope.keep(new convolution_backward_data.primitive_desc(d.eng,
-                algorithm.convolution_direct, srcAny, wAny, dstAny, st, padL, padR, cpd, d.attr, false));
-        memory wB = d.as(params.w[b], scope.keep(pd.weights_desc()), weightsIn);
-        memory dd = d.as(dConv, scope.keep(pd.diff_dst_desc()), steps);
+    private void convBackwardData(Block k, memory.desc srcD, memory.desc wAny, memory.desc dstD, long[] st, long[] padL,
+                                  long[] padR, List<Runnable> steps) {
+        int b = k.b;
+        k.bwdDPd = scope.keep(new convolution_backward_data.primitive_desc(d.eng,
+                algorithm.convolution_direct, srcD, wAny, dstD, st, padL, padR, k.convPd, d.attr, false));
+        k.wB = d.as(params.w[b], scope.keep(k.bwdDPd.weights_desc()), weightsIn);
+        k.bwdDDiffDst = d.as(k.gz, scope.keep(k.bwdDPd.diff_dst_desc()), steps);
         memory target = b == 0 ? dxUser : dOut[b - 1];
-        memory.desc dSrcD = scope.keep(pd.diff_src_desc());
+        memory.desc dSrcD = scope.keep(k.bwdDPd.diff_src_desc());
         memory dSrc = dSrcD.equals(target.get_desc()) ? target : d.mem(dSrcD);
-        d.step(steps, new convolution_backward_data(pd), d.args(DNNL_ARG_DIFF_DST, dd, DNNL_ARG_WEIGHTS, wB, DNNL_ARG_DIFF_SRC, dSrc));
+        k.bwdD = new convolution_backward_data(k.bwdDPd);
+        d.step(steps, k.bwdD, d.args(DNNL_ARG_DIFF_DST, k.bwdDDiffDst, DNNL_ARG_WEIGHTS, k.wB, DNNL_ARG_DIFF_SRC, dSrc));
         if (dSrc != target) {
             d.copy(dSrc, target, steps);
         }

@@ -66,6 +66,13 @@ final class ParamBuffers {
         }
     }
 
+    /** Block {@code b}'s batch-norm scale as loaded. */
+    void gamma(int b, double[] out) {
+        for (int c = 0; c < spec.filters(); c++) {
+            out[c] = gammaP[b].get(c);
+        }
+    }
+
     void store(float[] grad) {
         for (int b = 0; b < spec.blocks(); b++) {
             dwP[b].get(grad, spec.weightOffset(b), spec.weightCount(b));
