@@ -3,6 +3,7 @@ package ai.metaspark.cli;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.jobs.Conv4Bench;
+import ai.metaspark.jobs.MamlBench;
 import ai.metaspark.jobs.SinusoidBench;
 import ai.metaspark.jobs.SparkBench;
 import picocli.CommandLine.Command;
@@ -17,13 +18,15 @@ import java.util.concurrent.Callable;
         description = "Benchmarks, printed as tables. sinusoid: meta-steps/s of every algorithm and backend, "
                 + "where the time goes, and memory per inner step. conv4: Conv-4 forward+backward images/s (oneDNN) "
                 + "per variant and episode batch size, against the sgemm peak; oneDNN threads come from OMP_NUM_THREADS. "
+                + "maml: ms per meta-step of MAML, first-order MAML, ANIL, Meta-SGD and ProtoNets on Omniglot 5-way and "
+                + "20-way 1-shot, 1 and 2 threads, against the FLOP limit. "
                 + "spark: one meta-step in-process vs through Spark (local[2], local-cluster with 1 and 2 executors).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4 or spark")
+    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4, maml or spark")
     String what;
 
     @Option(names = "--steps", description = "meta-steps per timed round (default ${DEFAULT-VALUE}; spark: a tenth of "
-            + "it for the sinusoid, a hundredth for Omniglot, whose warm-up round is a quarter of that)")
+            + "it for the sinusoid, a hundredth for Omniglot, whose warm-up round is a quarter of that; maml: a hundredth)")
     int steps = 2000;
 
     @Option(names = "--rounds", description = "timed rounds; the median is reported (default ${DEFAULT-VALUE})")
@@ -42,13 +45,14 @@ public final class BenchCommand implements Callable<Integer> {
         switch (what) {
             case "sinusoid" -> new SinusoidBench(steps, rounds, t, System.out).run();
             case "conv4" -> new Conv4Bench(rounds, t, System.out).run();
+            case "maml" -> new MamlBench(Math.max(1, steps / 100), rounds, System.out).run();
             case "spark" -> new SparkBench(rounds, System.out).run(List.of(
                     new SparkBench.Workload("sinusoid MLP 40-40, MAML", Recipe.defaults(), Math.max(1, steps / 10),
                             Math.max(1, steps / 10)),
                     new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", Recipe.defaults().with("task=omniglot",
                             "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15", "eval_query=15"),
                             Math.max(1, steps / 100), Math.max(1, steps / 400))));
-            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, spark)");
+            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, maml, spark)");
         }
         return ExitCodes.OK;
     }

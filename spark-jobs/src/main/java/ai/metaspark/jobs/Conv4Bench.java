@@ -96,7 +96,7 @@ public final class Conv4Bench {
     }
 
     /** Best sgemm GFLOP/s of oneDNN's own sgemm, on the same threads as the network. */
-    private double sgemmPeak() {
+    double sgemmPeak() {
         long n = GEMM;
         double[] seconds = timeRounds(t -> {
             FloatPointer a = filled(n * n, t);

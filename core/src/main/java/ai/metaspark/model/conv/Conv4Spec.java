@@ -165,6 +165,28 @@ public record Conv4Spec(int imageSize, int channels, int filters, int blocks, Va
         return 2L * out * out * filters * inChannels(b) * KERNEL * KERNEL;
     }
 
+    /** Convolution FLOPs per image of one forward pass. */
+    public long forwardFlopsPerImage() {
+        long f = 0;
+        for (int b = 0; b < blocks; b++) {
+            f += convFlops(b);
+        }
+        return f;
+    }
+
+    /**
+     * Convolution FLOPs per image that an exact Hessian-vector product adds to the gradient pass it reuses (the
+     * R-operator of {@link Conv4Net#directionalForward} and {@link Conv4Net#directionalBackward}): per block two
+     * forward, two backward-weights and two backward-data convolutions, block 1 one, one and none.
+     */
+    public long hessianVectorFlopsPerImage() {
+        long f = 0;
+        for (int b = 0; b < blocks; b++) {
+            f += (b == 0 ? 2 : 6) * convFlops(b);
+        }
+        return f;
+    }
+
     /**
      * Convolution FLOPs per image of one forward + backward pass as {@link Conv4Net} computes it: forward and
      * backward-weights of every block, backward-data of every block but the first (no input gradient needed).
