@@ -32,46 +32,32 @@ public final class ExactSum implements Serializable {
         }
     }
 
-    /** Adds one value to component k. */
+    /**
+     * Adds one value to component k: {@code floor(|value| 2^64)} as a 128-bit integer, negated for negative values.
+     * Branch-free (the integer and fraction parts are split in double arithmetic, which is exact here), because a
+     * meta-step adds a parameter-length vector per task: 3.6 million values per Omniglot step.
+     */
     public void add(int k, double value) {
         if (!(Math.abs(value) < LIMIT)) {
             throw new ArithmeticException("value " + value + " at index " + k + " is not finite or too large to sum (diverged?)");
         }
-        if (value == 0) return;
-        long bits = Double.doubleToRawLongBits(value);
-        int exp = (int) ((bits >>> 52) & 0x7ff);
-        long mant = bits & 0xFFFFFFFFFFFFFL;
-        int shift;
-        if (exp == 0) {
-            shift = -1074 + FRACTION_BITS;
-        } else {
-            mant |= 1L << 52;
-            shift = exp - 1075 + FRACTION_BITS;
-        }
-        long h;
-        long l;
-        if (shift >= 64) {
-            h = mant << (shift - 64);
-            l = 0;
-        } else if (shift > 0) {
-            h = mant >>> (64 - shift);
-            l = mant << shift;
-        } else if (shift > -64) {
-            h = 0;
-            l = mant >>> -shift;
-        } else {
-            return;
-        }
-        if (value < 0) {
-            l = ~l + 1;
-            h = ~h + (l == 0 ? 1 : 0);
-        }
+        double mag = Math.abs(value);
+        double whole = Math.floor(mag);
+        double upper = (mag - whole) * 0x1p32;
+        double upperWhole = Math.floor(upper);
+        long h = (long) whole;
+        long l = ((long) upperWhole << 32) | (long) ((upper - upperWhole) * 0x1p32);
+        long sign = Double.doubleToRawLongBits(value) >> 63; // 0, or -1 for negative values
+        long lowIsZero = ((l | -l) >>> 63) ^ 1;
+        h = (h ^ sign) + (sign & lowIsZero);
+        l = (l ^ sign) - sign;
         addRaw(k, h, l);
     }
 
     private void addRaw(int k, long h, long l) {
-        long sum = lo[k] + l;
-        long carry = Long.compareUnsigned(sum, lo[k]) < 0 ? 1 : 0;
+        long a = lo[k];
+        long sum = a + l;
+        long carry = ((a & l) | ((a | l) & ~sum)) >>> 63;
         hi[k] = hi[k] + h + carry;
         lo[k] = sum;
     }

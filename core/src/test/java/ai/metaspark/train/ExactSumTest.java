@@ -65,4 +65,25 @@ class ExactSumTest {
         assertThrows(ArithmeticException.class, () -> s.add(0, Double.NaN));
         assertThrows(ArithmeticException.class, () -> s.add(0, 1e13));
     }
+
+    @Test
+    void eachValueIsTruncatedTowardZeroAt2ToTheMinus64AndSumsAreExact() {
+        Random r = new Random(7);
+        java.math.BigDecimal scale = new java.math.BigDecimal(java.math.BigInteger.ONE.shiftLeft(64));
+        java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+        ExactSum sum = new ExactSum(1);
+        for (int i = 0; i < 20_000; i++) {
+            double v = (r.nextBoolean() ? -1 : 1) * r.nextDouble() * Math.pow(2, r.nextInt(120) - 80); // 2^-80 .. 2^39
+            java.math.BigDecimal truncated = new java.math.BigDecimal(v).multiply(scale).setScale(0, java.math.RoundingMode.DOWN);
+            ExactSum one = new ExactSum(1);
+            one.add(0, v);
+            double expected = truncated.divide(scale).doubleValue();
+            assertEquals(expected, one.get(0), Math.ulp(expected), "value " + v);
+            if (Math.abs(v) >= 0x1p-12) assertEquals(v, one.get(0), "representable at 2^-64: " + v);
+            exact = exact.add(truncated);
+            sum.add(0, v);
+        }
+        double expected = exact.divide(scale).doubleValue();
+        assertEquals(expected, sum.get(0), Math.ulp(expected));
+    }
 }

@@ -27,15 +27,6 @@ record ActLayout(int n, int c, int h, int w, int block) {
         return (((i * (c / block) + ch / block) * h + y) * w + x) * block + ch % block;
     }
 
-    /** The channel of every element, in memory order. */
-    int[] channels() {
-        int[] ch = new int[size()];
-        for (int k = 0; k < ch.length; k++) {
-            ch[k] = (k / block / (h * w)) % (c / block) * block + k % block;
-        }
-        return ch;
-    }
-
     memory.format_tag tag() {
         return switch (block) {
             case 16 -> memory.format_tag.nChw16c;

@@ -136,7 +136,7 @@ public final class Conv4Classifier implements AutoCloseable {
         current = s;
         int n = labels.length;
         int h0 = headOffset();
-        double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(java.util.Arrays.copyOf(v, h0), new float[h0])));
+        double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(v, new float[h0])));
         double[] ro = logits(v, s.e, n);
         double[] rhW = logits(params, rh, n);
         double[] rgo = new double[n * classes];
@@ -185,8 +185,13 @@ public final class Conv4Classifier implements AutoCloseable {
         return s;
     }
 
-    /** Logits, row-major {@code [n, classes]}. */
+    /** Logits, row-major {@code [n, classes]}; those of the last {@link #gradient} when it ran on the same images and parameters. */
     public double[] predict(double[] params, double[] x, int n) {
+        for (Slot s : slots) {
+            if (s.x == x && s.params != null && s.labels.length == n && java.util.Arrays.equals(s.params, params)) {
+                return s.z.clone();
+            }
+        }
         return logits(params, embedChecked(params, x, n), n);
     }
 
@@ -198,8 +203,7 @@ public final class Conv4Classifier implements AutoCloseable {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
-        double[] conv = params.length == spec.numParams() ? params : java.util.Arrays.copyOf(params, spec.numParams());
-        return slotFor(x).net.forward(conv, x, n);
+        return slotFor(x).net.forward(params, x, n);
     }
 
     /**
@@ -214,9 +218,7 @@ public final class Conv4Classifier implements AutoCloseable {
         if (current == null) {
             throw new IllegalStateException("embedBackward needs an embed first");
         }
-        double[] g = new double[spec.numParams()];
-        current.net.backward(dEmb, g, null);
-        System.arraycopy(g, 0, gradOut, 0, g.length);
+        current.net.backward(dEmb, gradOut, null);
     }
 
     private double[] embedChecked(double[] params, double[] x, int n) {

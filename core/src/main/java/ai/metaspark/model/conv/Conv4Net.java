@@ -63,9 +63,14 @@ public final class Conv4Net implements AutoCloseable {
         return emb;
     }
 
-    /** {@link #forward(float[], float[], int)} with double arrays (converted to f32). */
+    /**
+     * {@link #forward(float[], float[], int)} with double arrays (converted to f32); {@code params} may be longer
+     * than {@link Conv4Spec#numParams()} (a classifier's vector): the rest is ignored.
+     */
     public double[] forward(double[] params, double[] x, int n) {
-        check("params", params.length, spec.numParams());
+        if (params.length < spec.numParams()) {
+            throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
+        }
         return toDouble(forward(toFloat(params, paramScratch), toFloat(x, new float[x.length]), n));
     }
 
@@ -91,10 +96,15 @@ public final class Conv4Net implements AutoCloseable {
         }
     }
 
-    /** {@link #backward(float[], float[], float[])} with double arrays. */
+    /**
+     * {@link #backward(float[], float[], float[])} with double arrays; writes the first {@link Conv4Spec#numParams()}
+     * entries of {@code grad} (which may be longer: a classifier's gradient) and leaves the rest.
+     */
     public void backward(double[] dEmb, double[] grad, double[] dx) {
-        check("grad", grad.length, spec.numParams());
-        float[] g = new float[grad.length];
+        if (grad.length < spec.numParams()) {
+            throw new IllegalArgumentException("grad has length " + grad.length + ", expected at least " + spec.numParams());
+        }
+        float[] g = paramScratch;
         float[] fdx = dx == null ? null : new float[dx.length];
         backward(toFloat(dEmb, new float[dEmb.length]), g, fdx);
         copy(g, grad);
@@ -178,8 +188,9 @@ public final class Conv4Net implements AutoCloseable {
         }
     }
 
+    /** The first {@code out.length} entries of {@code a} as floats, in {@code out}. */
     static float[] toFloat(double[] a, float[] out) {
-        for (int i = 0; i < a.length; i++) {
+        for (int i = 0; i < out.length; i++) {
             out[i] = (float) a[i];
         }
         return out;

@@ -109,19 +109,7 @@ final class Conv4RPass implements AutoCloseable {
         final ActLayout inL;
         final ActLayout convL;
         final ActLayout outL;
-        final int[] ch;
         final int c;
-        final memory vUser;
-        final memory vF;
-        final memory vB;
-        final memory rx;
-        final memory rz1;
-        final memory rz2;
-        final memory rgz;
-        final memory rgx1;
-        final memory rgx2;
-        final memory rdW1;
-        final memory rdW2;
         final FloatPointer vUserP;
         final FloatPointer rxP;
         final FloatPointer rz1P;
@@ -141,16 +129,25 @@ final class Conv4RPass implements AutoCloseable {
         final List<Runnable> rForward = new ArrayList<>();
         final List<Runnable> rWeights = new ArrayList<>();
         final List<Runnable> rData = new ArrayList<>();
-        // Java state of the last R-forward, used by the R-backward
-        final double[] s;
-        final double[] meanXhRz;
-        final double[] vg;
-        final double[] vt;
-        final double[] g;
-        final double[] xh;
-        final double[] rxh;
-        final boolean[] mask;
+        final BatchNormR bn;
         final int[] argmax;
+        // scratch, reused call after call
+        final float[] z;
+        final float[] a;
+        final float[] rz;
+        final float[] rz1;
+        final float[] ra;
+        final float[] ga;
+        final float[] gz;
+        final float[] rga;
+        final float[] rgz;
+        final float[] mean;
+        final float[] var;
+        final float[] g;
+        final float[] vg;
+        final float[] vt;
+        final float[] rdg;
+        final float[] rdt;
 
         RBlock(Conv4Plan.Block k, Conv4Plan plan) {
             this.k = k;
@@ -160,77 +157,78 @@ final class Conv4RPass implements AutoCloseable {
             inL = plan.layout(spec.inChannels(b), hin);
             convL = plan.layout(c, spec.convOut(b));
             outL = plan.layout(c, spec.spatialIn(b + 1));
-            ch = convL.channels();
             memory.desc wUser = d.desc(new long[] {c, spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL}, memory.format_tag.oihw);
-            vUser = d.mem(wUser);
-            vF = d.as(vUser, scope.keep(k.convPd.weights_desc()), directionIn);
-            vB = b == 0 ? null : d.as(vUser, scope.keep(k.bwdDPd.weights_desc()), directionIn);
-            rz1 = d.mem(k.z.get_desc());
-            rz2 = d.mem(k.z.get_desc());
-            rgz = d.mem(k.z.get_desc());
-            d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, k.src, DNNL_ARG_WEIGHTS, vF, DNNL_ARG_DST, rz2));
+            memory vUser = d.mem(wUser);
+            memory vF = d.as(vUser, scope.keep(k.convPd.weights_desc()), directionIn);
+            memory rz1M = d.mem(k.z.get_desc());
+            memory rz2M = d.mem(k.z.get_desc());
+            memory rgzM = d.mem(k.z.get_desc());
+            d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, k.src, DNNL_ARG_WEIGHTS, vF, DNNL_ARG_DST, rz2M));
             memory.desc dwD = scope.keep(k.bwdWPd.diff_weights_desc());
-            rdW1 = b == 0 ? null : d.mem(dwD);
-            rdW2 = d.mem(dwD);
-            memory rgzW = d.as(rgz, scope.keep(k.bwdWPd.diff_dst_desc()), rWeights);
+            memory rdW2 = d.mem(dwD);
+            memory rgzW = d.as(rgzM, scope.keep(k.bwdWPd.diff_dst_desc()), rWeights);
             d.step(rWeights, k.bwdW, d.args(DNNL_ARG_SRC, k.bwdWSrc, DNNL_ARG_DIFF_DST, rgzW, DNNL_ARG_DIFF_WEIGHTS, rdW2));
-            memory w2 = d.as(rdW2, wUser, rWeights);
-            rdW2P = Dnnl.floats(w2, scope);
+            rdW2P = Dnnl.floats(d.as(rdW2, wUser, rWeights), scope);
             if (b == 0) {
-                rx = null;
-                rgx1 = null;
-                rgx2 = null;
                 rxP = null;
                 rgx1P = null;
                 rgx2P = null;
                 rdW1P = null;
             } else {
-                rx = d.mem(k.x.get_desc());
+                memory vB = d.as(vUser, scope.keep(k.bwdDPd.weights_desc()), directionIn);
+                memory rx = d.mem(k.x.get_desc());
                 memory rxConv = d.as(rx, scope.keep(k.convPd.src_desc()), rForward);
-                d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, rxConv, DNNL_ARG_WEIGHTS, k.wF, DNNL_ARG_DST, rz1));
+                d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, rxConv, DNNL_ARG_WEIGHTS, k.wF, DNNL_ARG_DST, rz1M));
                 memory rxW = d.as(rx, scope.keep(k.bwdWPd.src_desc()), rWeights);
+                memory rdW1 = d.mem(dwD);
                 d.step(rWeights, k.bwdW, d.args(DNNL_ARG_SRC, rxW, DNNL_ARG_DIFF_DST, k.bwdWDiffDst, DNNL_ARG_DIFF_WEIGHTS, rdW1));
                 rdW1P = Dnnl.floats(d.as(rdW1, wUser, rWeights), scope);
                 memory.desc dSrcD = scope.keep(k.bwdDPd.diff_src_desc());
-                memory rgzD = d.as(rgz, scope.keep(k.bwdDPd.diff_dst_desc()), rData);
+                memory rgzD = d.as(rgzM, scope.keep(k.bwdDPd.diff_dst_desc()), rData);
                 memory g1 = d.mem(dSrcD);
                 memory g2 = d.mem(dSrcD);
                 d.step(rData, k.bwdD, d.args(DNNL_ARG_DIFF_DST, rgzD, DNNL_ARG_WEIGHTS, k.wB, DNNL_ARG_DIFF_SRC, g1));
                 d.step(rData, k.bwdD, d.args(DNNL_ARG_DIFF_DST, k.bwdDDiffDst, DNNL_ARG_WEIGHTS, vB, DNNL_ARG_DIFF_SRC, g2));
-                rgx1 = d.as(g1, k.x.get_desc(), rData);
-                rgx2 = d.as(g2, k.x.get_desc(), rData);
                 rxP = Dnnl.floats(rx, scope);
-                rgx1P = Dnnl.floats(rgx1, scope);
-                rgx2P = Dnnl.floats(rgx2, scope);
+                rgx1P = Dnnl.floats(d.as(g1, k.x.get_desc(), rData), scope);
+                rgx2P = Dnnl.floats(d.as(g2, k.x.get_desc(), rData), scope);
             }
             vUserP = Dnnl.floats(vUser, scope);
-            rz1P = Dnnl.floats(rz1, scope);
-            rz2P = Dnnl.floats(rz2, scope);
-            rgzP = Dnnl.floats(rgz, scope);
+            rz1P = Dnnl.floats(rz1M, scope);
+            rz2P = Dnnl.floats(rz2M, scope);
+            rgzP = Dnnl.floats(rgzM, scope);
             zP = Dnnl.floats(k.z, scope);
             aP = Dnnl.floats(k.a, scope);
             gaP = Dnnl.floats(k.ga, scope);
             gzP = Dnnl.floats(k.gz, scope);
             meanP = Dnnl.floats(k.mean, scope);
             varP = Dnnl.floats(k.var, scope);
-            s = new double[c];
-            meanXhRz = new double[c];
-            vg = new double[c];
-            vt = new double[c];
-            g = new double[c];
-            xh = new double[convL.size()];
-            rxh = new double[convL.size()];
-            mask = new boolean[convL.size()];
+            int len = convL.size();
+            bn = new BatchNormR(convL);
             argmax = spec.variant() == Conv4Spec.Variant.POOL ? new int[outL.size()] : null;
+            z = new float[len];
+            a = new float[len];
+            rz = new float[len];
+            rz1 = new float[len];
+            ra = new float[len];
+            ga = new float[len];
+            gz = new float[len];
+            rga = new float[len];
+            rgz = new float[len];
+            mean = new float[c];
+            var = new float[c];
+            g = new float[c];
+            vg = new float[c];
+            vt = new float[c];
+            rdg = new float[c];
+            rdt = new float[c];
         }
 
         /** R-forward of the block: from R of its input ({@code null} for block 0) to R of its output. */
         float[] forward(float[] v, float[] rxIn) {
             vUserP.put(v, spec.weightOffset(b), spec.weightCount(b));
-            for (int q = 0; q < c; q++) {
-                vg[q] = v[spec.gammaOffset(b) + q];
-                vt[q] = v[spec.betaOffset(b) + q];
-            }
+            System.arraycopy(v, spec.gammaOffset(b), vg, 0, c);
+            System.arraycopy(v, spec.betaOffset(b), vt, 0, c);
             params.gamma(b, g);
             if (rxIn != null) {
                 rxP.put(rxIn, 0, rxIn.length);
@@ -238,51 +236,22 @@ final class Conv4RPass implements AutoCloseable {
             Dnnl.run(directionIn);
             Dnnl.run(rForward);
             d.strm._wait();
-            float[] ra = batchNormForward();
-            return argmax == null ? ra : poolForward(ra);
-        }
-
-        /**
-         * Batch norm + ReLU, R-forward: {@code Rxh = s (Rz - mean Rz - xh mean(xh Rz))}, {@code Ry = V_g xh + g Rxh + V_t},
-         * {@code Ra = [a > 0] Ry}.
-         */
-        private float[] batchNormForward() {
-            int n = convL.size();
-            float[] z = read(zP, n);
-            float[] a = read(aP, n);
-            float[] r1 = b == 0 ? null : read(rz1P, n);
-            float[] r2 = read(rz2P, n);
-            float[] mean = read(meanP, c);
-            float[] var = read(varP, c);
-            double[] rz = new double[n];
-            double[] meanRz = new double[c];
-            java.util.Arrays.fill(meanXhRz, 0);
-            for (int q = 0; q < c; q++) s[q] = 1 / Math.sqrt(var[q] + (double) Conv4Spec.BN_EPS);
-            for (int i = 0; i < n; i++) {
-                int q = ch[i];
-                xh[i] = (z[i] - mean[q]) * s[q];
-                rz[i] = r2[i] + (r1 == null ? 0 : r1[i]);
-                mask[i] = a[i] > 0;
-                meanRz[q] += rz[i];
-                meanXhRz[q] += xh[i] * rz[i];
+            int len = convL.size();
+            zP.get(z, 0, len);
+            aP.get(a, 0, len);
+            meanP.get(mean, 0, c);
+            varP.get(var, 0, c);
+            rz2P.get(rz, 0, len);
+            if (b > 0) {
+                rz1P.get(rz1, 0, len);
+                for (int i = 0; i < len; i++) rz[i] += rz1[i];
             }
-            double m = convL.perChannel();
-            for (int q = 0; q < c; q++) {
-                meanRz[q] /= m;
-                meanXhRz[q] /= m;
-            }
-            float[] ra = new float[n];
-            for (int i = 0; i < n; i++) {
-                int q = ch[i];
-                rxh[i] = s[q] * (rz[i] - meanRz[q] - xh[i] * meanXhRz[q]);
-                ra[i] = mask[i] ? (float) (vg[q] * xh[i] + g[q] * rxh[i] + vt[q]) : 0f;
-            }
-            return ra;
+            bn.forward(z, a, mean, var, g, rz, vg, vt, ra);
+            return argmax == null ? ra.clone() : poolForward(ra);
         }
 
         /** 2x2 max-pool, stride 2, floor: R of the output is R of the input at the forward's argmax (kept for the backward). */
         private float[] poolForward(float[] ra) {
-            float[] a = read(aP, convL.size());
             float[] out = new float[outL.size()];
             for (int i = 0; i < outL.n(); i++) {
                 for (int q = 0; q < c; q++) {
@@ -310,75 +279,32 @@ final class Conv4RPass implements AutoCloseable {
          * block 0), adding R of its parameters' gradient into {@code hv}.
          */
         float[] backward(float[] rgOut, float[] hv) {
-            float[] rga = rgOut;
+            int len = convL.size();
             if (argmax != null) {
-                rga = new float[convL.size()];
+                java.util.Arrays.fill(rga, 0);
                 for (int o = 0; o < argmax.length; o++) rga[argmax[o]] += rgOut[o];
+            } else {
+                System.arraycopy(rgOut, 0, rga, 0, len);
             }
-            batchNormBackward(rga, hv);
+            gaP.get(ga, 0, len);
+            gzP.get(gz, 0, len);
+            bn.backward(ga, gz, rga, g, vg, rgz, rdg, rdt);
+            System.arraycopy(rdg, 0, hv, spec.gammaOffset(b), c);
+            System.arraycopy(rdt, 0, hv, spec.betaOffset(b), c);
+            rgzP.put(rgz, 0, len);
             Dnnl.run(rWeights);
             if (b > 0) Dnnl.run(rData);
             d.strm._wait();
             int wc = spec.weightCount(b);
             int w0 = spec.weightOffset(b);
-            float[] w2 = read(rdW2P, wc);
-            float[] w1 = b == 0 ? null : read(rdW1P, wc);
-            for (int i = 0; i < wc; i++) hv[w0 + i] = w2[i] + (w1 == null ? 0 : w1[i]);
+            rdW2P.get(hv, w0, wc);
             if (b == 0) return null;
+            float[] w1 = read(rdW1P, wc);
+            for (int i = 0; i < wc; i++) hv[w0 + i] += w1[i];
             float[] g1 = read(rgx1P, inL.size());
             float[] g2 = read(rgx2P, inL.size());
             for (int i = 0; i < g1.length; i++) g1[i] += g2[i];
             return g1;
-        }
-
-        /**
-         * Batch norm + ReLU, R-backward: {@code R gy = [a > 0] R ga}, {@code R dgamma = sum(R gy xh + gy Rxh)},
-         * {@code R dbeta = sum(R gy)}, and {@code R gz = (R s / s) gz + BNbwd(R gxh) - s (Rxh mean(gxh xh) + xh mean(gxh Rxh))}
-         * with {@code gxh = g gy}, {@code R gxh = V_g gy + g R gy}, {@code R s / s = -s mean(xh Rz)}; writes R gz to the
-         * native memory the convolutions read.
-         */
-        private void batchNormBackward(float[] rga, float[] hv) {
-            int n = convL.size();
-            float[] ga = read(gaP, n);
-            float[] gz = read(gzP, n);
-            double[] rdg = new double[c];
-            double[] rdt = new double[c];
-            double[] gxhXh = new double[c];
-            double[] gxhRxh = new double[c];
-            double[] meanRgxh = new double[c];
-            double[] xhRgxh = new double[c];
-            double[] rgxh = new double[n];
-            for (int i = 0; i < n; i++) {
-                if (!mask[i]) continue;
-                int q = ch[i];
-                double gy = ga[i];
-                double rgy = rga[i];
-                rdg[q] += rgy * xh[i] + gy * rxh[i];
-                rdt[q] += rgy;
-                double gxh = g[q] * gy;
-                gxhXh[q] += gxh * xh[i];
-                gxhRxh[q] += gxh * rxh[i];
-                rgxh[i] = vg[q] * gy + g[q] * rgy;
-                meanRgxh[q] += rgxh[i];
-                xhRgxh[q] += xh[i] * rgxh[i];
-            }
-            double m = convL.perChannel();
-            for (int q = 0; q < c; q++) {
-                gxhXh[q] /= m;
-                gxhRxh[q] /= m;
-                meanRgxh[q] /= m;
-                xhRgxh[q] /= m;
-                hv[spec.gammaOffset(b) + q] = (float) rdg[q];
-                hv[spec.betaOffset(b) + q] = (float) rdt[q];
-            }
-            float[] rgzArr = new float[n];
-            for (int i = 0; i < n; i++) {
-                int q = ch[i];
-                double bnBwd = rgxh[i] - meanRgxh[q] - xh[i] * xhRgxh[q];
-                rgzArr[i] = (float) (-s[q] * meanXhRz[q] * gz[i]
-                        + s[q] * (bnBwd - rxh[i] * gxhXh[q] - xh[i] * gxhRxh[q]));
-            }
-            rgzP.put(rgzArr, 0, n);
         }
     }
 

@@ -67,10 +67,8 @@ final class ParamBuffers {
     }
 
     /** Block {@code b}'s batch-norm scale as loaded. */
-    void gamma(int b, double[] out) {
-        for (int c = 0; c < spec.filters(); c++) {
-            out[c] = gammaP[b].get(c);
-        }
+    void gamma(int b, float[] out) {
+        gammaP[b].get(out, 0, spec.filters());
     }
 
     void store(float[] grad) {
