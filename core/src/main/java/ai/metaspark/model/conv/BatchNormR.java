@@ -10,15 +10,19 @@ package ai.metaspark.model.conv;
  *       {@code R dgamma = sum(R gy xh + gy Rxh)}, {@code R dbeta = sum(R gy)}, {@code R gxh = V_g gy + g R gy} and
  *       {@code R gz = -s mean(xh Rz) gz + s (R gxh - mean R gxh - xh mean(xh R gxh) - Rxh mean(gxh xh) - xh mean(gxh Rxh))}.</li>
  * </ul>
- * Each loop walks one channel at a time through a contiguous chunk ({@code h w} positions of one image and one channel
- * block), so the per-channel sums stay in registers; measured faster than channel-innermost loops over arrays of sums.
+ * Each loop walks one channel at a time through a tile of {@value #TILE} positions of one image and one channel block
+ * (contiguous in memory), so the per-channel sums stay in registers and the tile stays in the L1 cache: measured 1.3x
+ * faster than whole chunks and than channel-innermost loops over arrays of sums (which C2 does not vectorise).
  * The forward keeps {@code xh}, {@code Rxh}, the mask and {@code mean(xh Rz)} for the backward.
  */
 final class BatchNormR {
     private final ActLayout l;
     private final int block;
     private final int hw;
-    private final int chunks;
+    /** Positions per tile: a tile of every array the loops touch stays in the L1 cache while its channels are walked. */
+    private static final int TILE = 32;
+    private final int tiles;
+    private final int tilesPerChunk;
     private final float m;
     private final float[] s;
     private final float[] xh;
@@ -33,7 +37,8 @@ final class BatchNormR {
         this.l = l;
         block = l.block();
         hw = l.h() * l.w();
-        chunks = l.n() * l.c() / block;
+        tilesPerChunk = (hw + TILE - 1) / TILE;
+        tiles = l.n() * l.c() / block * tilesPerChunk;
         m = l.perChannel();
         int len = l.size();
         s = new float[l.c()];
@@ -46,7 +51,7 @@ final class BatchNormR {
         sums = new float[6][l.c()];
     }
 
-    /** The first channel of chunk {@code k} (chunks run image by image, channel block by channel block). */
+    /** The first channel of chunk {@code k} ({@code h w} positions of one image and channel block; image-major). */
     private int firstChannel(int k) {
         return k % (l.c() / block) * block;
     }
@@ -58,15 +63,18 @@ final class BatchNormR {
         }
         java.util.Arrays.fill(meanRz, 0);
         java.util.Arrays.fill(meanXhRz, 0);
-        for (int k = 0; k < chunks; k++) {
-            int base = k * hw * block;
+        for (int t = 0; t < tiles; t++) {
+            int k = t / tilesPerChunk;
+            int p0 = t % tilesPerChunk * TILE;
+            int base = (k * hw + p0) * block;
+            int len = Math.min(TILE, hw - p0);
             for (int j = 0; j < block; j++) {
                 int q = firstChannel(k) + j;
                 float mu = mean[q];
                 float sq = s[q];
                 float sumRz = 0;
                 float sumXhRz = 0;
-                for (int p = 0, i = base + j; p < hw; p++, i += block) {
+                for (int p = 0, i = base + j; p < len; p++, i += block) {
                     float x = (z[i] - mu) * sq;
                     xh[i] = x;
                     int bits = Float.floatToRawIntBits(a[i]) & 0x7fffffff; // a >= 0 (after the ReLU): a > 0 iff bits != 0
@@ -82,8 +90,11 @@ final class BatchNormR {
             meanRz[q] /= m;
             meanXhRz[q] /= m;
         }
-        for (int k = 0; k < chunks; k++) {
-            int base = k * hw * block;
+        for (int t = 0; t < tiles; t++) {
+            int k = t / tilesPerChunk;
+            int p0 = t % tilesPerChunk * TILE;
+            int base = (k * hw + p0) * block;
+            int len = Math.min(TILE, hw - p0);
             for (int j = 0; j < block; j++) {
                 int q = firstChannel(k) + j;
                 float sq = s[q];
@@ -92,7 +103,7 @@ final class BatchNormR {
                 float gq = g[q];
                 float vgq = vg[q];
                 float vtq = vt[q];
-                for (int p = 0, i = base + j; p < hw; p++, i += block) {
+                for (int p = 0, i = base + j; p < len; p++, i += block) {
                     float r = sq * (rz[i] - mr - xh[i] * mxr);
                     rxh[i] = r;
                     ra[i] = mask[i] * (vgq * xh[i] + gq * r + vtq);
@@ -113,8 +124,11 @@ final class BatchNormR {
         for (float[] a : sums) java.util.Arrays.fill(a, 0);
         java.util.Arrays.fill(rdg, 0);
         java.util.Arrays.fill(rdt, 0);
-        for (int k = 0; k < chunks; k++) {
-            int base = k * hw * block;
+        for (int t = 0; t < tiles; t++) {
+            int k = t / tilesPerChunk;
+            int p0 = t % tilesPerChunk * TILE;
+            int base = (k * hw + p0) * block;
+            int len = Math.min(TILE, hw - p0);
             for (int j = 0; j < block; j++) {
                 int q = firstChannel(k) + j;
                 float gq = g[q];
@@ -125,7 +139,7 @@ final class BatchNormR {
                 float sGxhRxh = 0;
                 float sRgxh = 0;
                 float sXhRgxh = 0;
-                for (int p = 0, i = base + j; p < hw; p++, i += block) {
+                for (int p = 0, i = base + j; p < len; p++, i += block) {
                     float gy = mask[i] * ga[i];
                     float rgy = mask[i] * rga[i];
                     float x = xh[i];
@@ -150,8 +164,11 @@ final class BatchNormR {
         for (int t = 0; t < 4; t++) {
             for (int q = 0; q < s.length; q++) sums[t][q] /= m;
         }
-        for (int k = 0; k < chunks; k++) {
-            int base = k * hw * block;
+        for (int t = 0; t < tiles; t++) {
+            int k = t / tilesPerChunk;
+            int p0 = t % tilesPerChunk * TILE;
+            int base = (k * hw + p0) * block;
+            int len = Math.min(TILE, hw - p0);
             for (int j = 0; j < block; j++) {
                 int q = firstChannel(k) + j;
                 float sq = s[q];
@@ -159,7 +176,7 @@ final class BatchNormR {
                 float xr = xhRgxh[q] + gxhRxh[q];
                 float gx = gxhXh[q];
                 float mxr = meanXhRz[q];
-                for (int p = 0, i = base + j; p < hw; p++, i += block) {
+                for (int p = 0, i = base + j; p < len; p++, i += block) {
                     rgz[i] = sq * (rgxh[i] - mr - xh[i] * xr - rxh[i] * gx - mxr * gz[i]);
                 }
             }
