@@ -31,7 +31,10 @@ public final class Keys {
             "omniglot split protocol: vinyals (1200 train characters x 4 rotations) or maml (the MAML reference's split)",
             "vinyals", "maml");
     public static final ConfigKey<Integer> N_WAY = intKey("n_way", 5, v -> v >= 2, "an integer >= 2",
-            "classes per omniglot task (N)");
+            "classes per omniglot task (N): every task of meta-testing and validation, and of meta-training unless train_n_way is set");
+    public static final ConfigKey<Integer> TRAIN_N_WAY = intKey("train_n_way", 0, v -> v == 0 || v >= 2, "0 or an integer >= 2",
+            "classes per meta-training task (0: n_way). Prototypical Networks train with more ways than they test "
+                    + "(Snell et al.: 60); algorithms with a classifier head need train_n_way = n_way");
     public static final ConfigKey<String> MODEL = choice("model", "auto",
             "network: mlp (hidden, activation; MSE), conv4 (Conv-4 with max-pool, 64-d embedding), conv4-strided (MAML's "
                     + "strided Conv-4), auto (mlp for sinusoid, conv4 for omniglot)",

@@ -53,6 +53,11 @@ final class Experiments {
         if ((algo.equals("protonet") || algo.equals("anil")) && model.equals("mlp")) {
             throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (a classification task such as omniglot)");
         }
+        int trainNWay = c.getInt(Keys.TRAIN_N_WAY);
+        if (trainNWay != 0 && trainNWay != c.getInt(Keys.N_WAY) && !algo.equals("protonet")) {
+            throw new ConfigException("train_n_way " + trainNWay + " differs from n_way " + c.getInt(Keys.N_WAY)
+                    + ": only algorithm protonet (no classifier head) trains and tests with different N, not " + algo);
+        }
         for (ConfigKey<String> key : List.of(Keys.LSLR, Keys.PER_STEP_BN)) {
             if (c.isOn(key) && !spec.mamlFamily()) {
                 throw new ConfigException(key.name() + ": true applies to algorithm maml or fomaml, not " + algo);

@@ -72,6 +72,16 @@ class RecipeTest {
     }
 
     @Test
+    void onlyPrototypicalNetworksTrainWithAnotherNumberOfClasses() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Recipe.defaults()
+                .with("task=omniglot", "model=conv4-strided", "train_n_way=60", "k_shot=1", "k_query=1").experiment());
+        assertTrue(e.getMessage().contains("train_n_way 60") && e.getMessage().contains("maml"), e.getMessage());
+        assertEquals(60, ((ai.metaspark.data.omniglot.OmniglotFamily) Recipe.defaults().with("task=omniglot",
+                "algorithm=protonet", "train_n_way=60", "k_shot=1", "k_query=1", "eval_query=1").experiment().family())
+                .ways(Split.TRAIN));
+    }
+
+    @Test
     void theEvaluationPlanFollowsTheAlgorithm() {
         Experiment maml = Recipe.defaults().with("inner_steps=3", "eval_steps=2").experiment();
         assertEquals(3, maml.evaluation().evalInnerSteps());

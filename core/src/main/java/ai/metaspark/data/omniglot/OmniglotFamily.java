@@ -21,7 +21,10 @@ import java.util.SplittableRandom;
  * Each batch row is one 28x28 image, row-major, ink in [0, 1] (1 = black); targets are one-hot over the N labels.
  * Rows are class-major: the K (or Q) rows of label 0, then those of label 1, and so on.
  * <p>
- * The family holds only its location, protocol and N, so it serializes in a few hundred bytes; the images come from
+ * Meta-training tasks may have more classes than the others ({@code trainNWay}, as Prototypical Networks train); the
+ * family's {@link #outputSize()} is the N of validation and test tasks.
+ * <p>
+ * The family holds only its location, protocol and the two N, so it serializes in a few hundred bytes; the images come from
  * the per-JVM cache of {@link OmniglotDataset} on first use.
  */
 public final class OmniglotFamily implements TaskFamily {
@@ -30,18 +33,31 @@ public final class OmniglotFamily implements TaskFamily {
     static final long EPISODE_STREAM = 0x4F4D4E49L;
     private final String location;
     private final Protocol protocol;
+    private final int trainNWay;
     private final int nWay;
     private transient volatile OmniglotDataset data;
     private transient volatile Map<Split, ClassPool> pools;
 
     /** N-way tasks from the Omniglot folder {@code location} (any Hadoop path) split by {@code protocol}. */
     public OmniglotFamily(String location, Protocol protocol, int nWay) {
+        this(location, protocol, nWay, nWay);
+    }
+
+    /** {@code trainNWay}-way meta-training tasks and {@code nWay}-way validation and test tasks. */
+    public OmniglotFamily(String location, Protocol protocol, int trainNWay, int nWay) {
         if (location == null || location.isBlank()) throw new DataException("no Omniglot folder given (location is empty)");
         if (protocol == null) throw new DataException("no Omniglot protocol given, expected VINYALS or MAML");
         if (nWay < 2) throw new DataException("n_way must be at least 2, got " + nWay);
+        if (trainNWay < 2) throw new DataException("train_n_way must be at least 2, got " + trainNWay);
         this.location = location;
         this.protocol = protocol;
+        this.trainNWay = trainNWay;
         this.nWay = nWay;
+    }
+
+    /** N of the tasks of {@code split}. */
+    public int ways(Split split) {
+        return split == Split.TRAIN ? trainNWay : nWay;
     }
 
     @Override
@@ -77,14 +93,15 @@ public final class OmniglotFamily implements TaskFamily {
 
     Episode episode(TaskSpec spec, int shots, int queries) {
         ClassPool pool = pools().get(spec.split());
-        checkSizes(spec.split(), pool, shots, queries);
+        int ways = ways(spec.split());
+        checkSizes(spec.split(), pool, ways, shots, queries);
         long seed = Seeds.derive(spec.seed(), EPISODE_STREAM, spec.split().ordinal(), spec.step(), spec.index());
         SplittableRandom rng = new SplittableRandom(seed);
-        int[] classes = sample(rng, pool.size(), nWay);
-        int[] characters = new int[nWay];
-        int[] turns = new int[nWay];
-        int[][] drawings = new int[nWay][];
-        for (int label = 0; label < nWay; label++) {
+        int[] classes = sample(rng, pool.size(), ways);
+        int[] characters = new int[ways];
+        int[] turns = new int[ways];
+        int[][] drawings = new int[ways][];
+        for (int label = 0; label < ways; label++) {
             characters[label] = pool.characters()[classes[label]];
             turns[label] = pool.randomTurns() ? rng.nextInt(4) : pool.quarterTurns()[classes[label]];
             drawings[label] = sample(rng, OmniglotDataset.DRAWINGS, shots + queries);
@@ -92,15 +109,16 @@ public final class OmniglotFamily implements TaskFamily {
         return new Episode(characters, turns, drawings);
     }
 
-    private void checkSizes(Split split, ClassPool pool, int shots, int queries) {
+    private void checkSizes(Split split, ClassPool pool, int ways, int shots, int queries) {
         if (shots < 1) throw new DataException("K (support examples per class) must be at least 1, got " + shots);
         if (queries < 0) throw new DataException("Q (query examples per class) must not be negative, got " + queries);
         if (shots + queries > OmniglotDataset.DRAWINGS) {
             throw new DataException("K + Q = " + shots + " + " + queries + " = " + (shots + queries)
                     + " drawings per class, but each Omniglot character has only " + OmniglotDataset.DRAWINGS);
         }
-        if (nWay > pool.size()) {
-            throw new DataException("n_way " + nWay + " is more than the " + pool.size() + " classes of split "
+        if (ways > pool.size()) {
+            throw new DataException((split == Split.TRAIN ? "train_n_way " : "n_way ") + ways + " is more than the "
+                    + pool.size() + " classes of split "
                     + split + " under protocol " + protocol + " in " + location);
         }
     }
@@ -121,18 +139,19 @@ public final class OmniglotFamily implements TaskFamily {
     /** Drawings {@code first .. first+perClass-1} of each label's list, class-major, one-hot targets. */
     private Batch batch(Episode episode, int first, int perClass) {
         OmniglotDataset images = data();
-        int n = nWay * perClass;
+        int ways = episode.characters().length;
+        int n = ways * perClass;
         double[] x = new double[n * OmniglotDataset.PIXELS];
-        double[] y = new double[n * nWay];
-        for (int label = 0; label < nWay; label++) {
+        double[] y = new double[n * ways];
+        for (int label = 0; label < ways; label++) {
             for (int k = 0; k < perClass; k++) {
                 int row = label * perClass + k;
                 int drawing = episode.drawings()[label][first + k];
                 images.copyTo(episode.characters()[label], drawing, episode.quarterTurns()[label], x, row * OmniglotDataset.PIXELS);
-                y[row * nWay + label] = 1;
+                y[row * ways + label] = 1;
             }
         }
-        return new Batch(n, OmniglotDataset.PIXELS, nWay, x, y);
+        return new Batch(n, OmniglotDataset.PIXELS, ways, x, y);
     }
 
     private OmniglotDataset data() {
@@ -149,6 +168,7 @@ public final class OmniglotFamily implements TaskFamily {
 
     @Override
     public String toString() {
-        return "OmniglotFamily(" + location + ", " + protocol + ", " + nWay + "-way)";
+        return "OmniglotFamily(" + location + ", " + protocol + ", "
+                + (trainNWay == nWay ? "" : trainNWay + "-way training, ") + nWay + "-way)";
     }
 }

@@ -9,8 +9,8 @@ import ai.metaspark.task.TaskFamily;
 import java.util.Optional;
 
 /**
- * {@code task: omniglot}: N-way ({@code n_way}) Omniglot tasks from the folder {@code data} (resolved by
- * {@link DataLocation}), split by {@code protocol}.
+ * {@code task: omniglot}: N-way ({@code n_way}; meta-training {@code train_n_way}-way when set) Omniglot tasks from
+ * the folder {@code data} (resolved by {@link DataLocation}), split by {@code protocol}.
  */
 public final class OmniglotProvider implements TaskFamilyProvider {
     @Override
@@ -20,8 +20,10 @@ public final class OmniglotProvider implements TaskFamilyProvider {
 
     @Override
     public TaskFamily family(RunConfig config) {
+        int nWay = config.getInt(Keys.N_WAY);
+        int trainNWay = config.getInt(Keys.TRAIN_N_WAY);
         return new OmniglotFamily(DataLocation.resolve(config.get(Keys.DATA)), Protocol.of(config.get(Keys.PROTOCOL)),
-                config.getInt(Keys.N_WAY));
+                trainNWay == 0 ? nWay : trainNWay, nWay);
     }
 
     @Override

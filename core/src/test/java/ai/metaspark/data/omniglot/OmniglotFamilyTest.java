@@ -77,6 +77,22 @@ class OmniglotFamilyTest {
     }
 
     @Test
+    void metaTrainingTasksMayHaveMoreClassesThanTheOthers() {
+        OmniglotFamily family = new OmniglotFamily(location, Protocol.VINYALS, 60, 5);
+        assertEquals(5, family.outputSize());
+        Task train = family.materialize(SAMPLER.spec(Split.TRAIN, 2, 0), 1, 5);
+        assertEquals(60, train.support().outDim());
+        assertEquals(60, train.support().n());
+        assertEquals(300, train.query().n());
+        for (Split split : new Split[] {Split.VALIDATION, Split.TEST}) {
+            Task t = family.materialize(SAMPLER.spec(split, 2, 0), 1, 5);
+            assertEquals(5, t.support().outDim());
+            assertEquals(25, t.query().n());
+        }
+        assertTrue(family.toString().contains("60-way training"), family.toString());
+    }
+
+    @Test
     void theSameSpecGivesTheSameTaskAndAnotherIndexOtherClasses() throws Exception {
         OmniglotFamily family = new OmniglotFamily(location, Protocol.VINYALS, 5);
         TaskSpec spec = SAMPLER.spec(Split.TRAIN, 7, 2);
