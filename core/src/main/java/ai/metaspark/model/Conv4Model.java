@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * ANIL, Meta-SGD and Reptile, and (its conv part only) the embedding of Prototypical Networks. The flat layout is
  * {@link Conv4Classifier}'s: conv parameters, then the head from {@link #headOffset()}.
  *
- * <p>No {@code model.zip}: the network is oneDNN code of ours, not a DL4J layer stack, and {@code meta-params.bin}
- * always holds the full vector ({@link #exportable()} is false).
+ * <p>{@code model.zip} holds the same network as DL4J layers ({@link Dl4jModels#conv4}); training and meta-testing run
+ * on oneDNN.
  */
 public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
     @Override
@@ -51,8 +51,8 @@ public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
     }
 
     @Override
-    public boolean exportable() {
-        return false;
+    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork toDl4j(double[] params) {
+        return Dl4jModels.conv4(this, params);
     }
 
     /** Conv-4 has one backend (oneDNN); every backend name gets it. */

@@ -1,10 +1,19 @@
 package ai.metaspark.model;
 
+import ai.metaspark.model.conv.Conv4Spec;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,7 +24,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Builds the DL4J network of a {@link MlpModel}, sets a flat parameter vector into it, and saves it. */
+/**
+ * Builds the DL4J network of a {@link MlpModel} or a {@link Conv4Model}, sets a flat parameter vector into it, and
+ * saves it: {@code model.zip}.
+ */
 public final class Dl4jModels {
     private Dl4jModels() {
     }
@@ -43,6 +55,70 @@ public final class Dl4jModels {
         MultiLayerNetwork net = build(spec, DataType.FLOAT);
         net.setParams(Nd4j.createFromArray(params).castTo(DataType.FLOAT).reshape(1, params.length));
         return net;
+    }
+
+    /**
+     * The Conv-4 classifier as a DL4J network in float32 holding {@code params} (the flat layout of
+     * {@link ai.metaspark.model.conv.Conv4Classifier}). Per block: a 3x3 convolution without bias (stride 1 with
+     * padding 1, or stride 2 with TensorFlow's "SAME" padding, which DL4J's {@link ConvolutionMode#Same} reproduces),
+     * batch normalization (eps {@link Conv4Spec#BN_EPS}), ReLU and, for the POOL variant, 2x2 max-pooling; then the
+     * spatial mean (STRIDED) or the flattened output (POOL), and a softmax output layer.
+     *
+     * <p>Batch norm normalises with the current batch's statistics in meta-training and meta-testing alike (as MAML
+     * and Prototypical Networks do), so {@code output(x, true)} (DL4J's training mode) gives the predictions of the
+     * meta-test forward pass; in inference mode DL4J would use the running averages, which hold nothing learned.
+     */
+    public static MultiLayerNetwork conv4(Conv4Model model, double[] params) {
+        Conv4Spec spec = model.conv();
+        boolean pool = spec.variant() == Conv4Spec.Variant.POOL;
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT).seed(0).updater(new Sgd(0))
+                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .list();
+        for (int k = 0; k < spec.blocks(); k++) {
+            b.layer(new ConvolutionLayer.Builder(Conv4Spec.KERNEL, Conv4Spec.KERNEL).nOut(spec.filters()).hasBias(false)
+                    .stride(spec.stride(), spec.stride()).padding(pool ? 1 : 0, pool ? 1 : 0)
+                    .convolutionMode(pool ? ConvolutionMode.Truncate : ConvolutionMode.Same)
+                    .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build());
+            b.layer(new BatchNormalization.Builder().eps(Conv4Spec.BN_EPS).build());
+            b.layer(new ActivationLayer.Builder().activation(org.nd4j.linalg.activations.Activation.RELU).build());
+            if (pool) {
+                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate).build());
+            }
+        }
+        if (!pool) b.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(model.classes())
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
+        b.setInputType(InputType.convolutionalFlat(spec.imageSize(), spec.imageSize(), spec.channels()));
+        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
+        net.init();
+        setConv4Params(net, spec, model.classes(), params);
+        return net;
+    }
+
+    private static void setConv4Params(MultiLayerNetwork net, Conv4Spec spec, int classes, double[] p) {
+        int layer = 0;
+        for (int k = 0; k < spec.blocks(); k++) {
+            long[] w = {spec.filters(), spec.inChannels(k), Conv4Spec.KERNEL, Conv4Spec.KERNEL};
+            net.getLayer(layer).setParam("W", slice(p, spec.weightOffset(k), w));
+            org.deeplearning4j.nn.api.Layer bn = net.getLayer(layer + 1);
+            bn.setParam("gamma", slice(p, spec.gammaOffset(k), 1, spec.filters()));
+            bn.setParam("beta", slice(p, spec.betaOffset(k), 1, spec.filters()));
+            layer += spec.variant() == Conv4Spec.Variant.POOL ? 4 : 3;
+        }
+        if (spec.variant() == Conv4Spec.Variant.STRIDED) layer++;
+        int emb = spec.embeddingSize();
+        int head = spec.numParams();
+        net.getLayer(layer).setParam("W", slice(p, head, emb, classes));
+        net.getLayer(layer).setParam("b", slice(p, head + emb * classes, 1, classes));
+    }
+
+    /** {@code p[from ..]} as a float32 array of {@code shape}, row-major. */
+    private static org.nd4j.linalg.api.ndarray.INDArray slice(double[] p, int from, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return Nd4j.createFromArray(java.util.Arrays.copyOfRange(p, from, from + (int) n)).castTo(DataType.FLOAT).reshape('c', shape);
     }
 
     /** Writes the network with DL4J's {@link ModelSerializer} (no updater state). */

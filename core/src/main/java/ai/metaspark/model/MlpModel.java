@@ -62,8 +62,8 @@ public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation
     }
 
     @Override
-    public boolean exportable() {
-        return true;
+    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork toDl4j(double[] params) {
+        return Dl4jModels.withParams(this, params);
     }
 
     @Override

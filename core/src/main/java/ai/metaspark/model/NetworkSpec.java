@@ -27,8 +27,8 @@ public interface NetworkSpec extends Serializable {
     /** Whether the loss is softmax cross-entropy on one-hot targets (so accuracy is meaningful). */
     boolean classifier();
 
-    /** Whether {@code model.zip} (a DL4J network holding the parameters) can be exported. */
-    boolean exportable();
+    /** The network as a DL4J {@link org.deeplearning4j.nn.multilayer.MultiLayerNetwork} holding {@code params}: model.zip. */
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork toDl4j(double[] params);
 
     /** A factory of per-thread learners for {@code backend} (auto, fast or dl4j). */
     Supplier<Learner> learners(String backend);

@@ -6,7 +6,6 @@ import ai.metaspark.io.Files;
 import ai.metaspark.io.Json;
 import ai.metaspark.io.Vectors;
 import ai.metaspark.model.Dl4jModels;
-import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.train.RunLog;
@@ -219,12 +218,12 @@ public final class RunFolder implements RunLog, Closeable {
     }
 
     /**
-     * Writes the final results, each atomically: meta-params.bin, eval.json and, for networks DL4J can hold (the MLP),
-     * model.zip. Conv-4 runs have no model.zip; meta-params.bin holds their full vector.
+     * Writes the final results, each atomically: meta-params.bin (the whole meta-vector, learned rates included),
+     * model.zip (the network's parameters in a DL4J network) and eval.json.
      */
     public void writeResults(NetworkSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
         writeMeta(meta);
-        if (model instanceof MlpModel mlp && model.exportable()) writeModel(mlp, java.util.Arrays.copyOf(meta, model.numParams()));
+        writeModel(model, java.util.Arrays.copyOf(meta, model.numParams()));
         writeEval(EVAL, eval, extra);
     }
 
@@ -238,9 +237,9 @@ public final class RunFolder implements RunLog, Closeable {
         Files.writeAtomically(fs, target, Json.pretty(json));
     }
 
-    private void writeModel(MlpModel model, double[] params) throws IOException {
+    private void writeModel(NetworkSpec model, double[] params) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Dl4jModels.save(Dl4jModels.withParams(model, params), bytes);
+        Dl4jModels.save(model.toDl4j(params), bytes);
         Files.writeAtomically(fs, new Path(root, "model.zip"), bytes.toByteArray());
     }
 

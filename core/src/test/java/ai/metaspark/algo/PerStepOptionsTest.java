@@ -48,7 +48,7 @@ class PerStepOptionsTest {
         @Override public double[] initialParams(long seed) { return mlp.initialParams(seed); }
         @Override public int headOffset() { return mlp.headOffset(); }
         @Override public boolean classifier() { return false; }
-        @Override public boolean exportable() { return false; }
+        @Override public org.deeplearning4j.nn.multilayer.MultiLayerNetwork toDl4j(double[] p) { return mlp.toDl4j(p); }
         @Override public java.util.function.Supplier<Learner> learners(String backend) { return mlp.learners(backend); }
         @Override public List<ParamGroup> paramGroups() {
             return mlp.paramGroups().stream().map(g -> new ParamGroup(g.name(), g.offset(), g.length(), g.name().endsWith(".b"))).toList();
