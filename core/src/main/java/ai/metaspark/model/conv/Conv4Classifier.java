@@ -137,28 +137,24 @@ public final class Conv4Classifier implements AutoCloseable {
         int n = labels.length;
         int h0 = headOffset();
         double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(v, new float[h0])));
-        double[] ro = logits(v, s.e, n);
-        double[] rhW = logits(params, rh, n);
-        double[] rgo = new double[n * classes];
+        double[] ro = logits(params, rh, n, false);                  // R o = Rh W + h V_W + V_b
+        double[] viaV = logits(v, s.e, n, true);
+        double[] rgo = new double[n * classes];                      // R go = P (R o - rowsum(P R o)) / n
         for (int i = 0; i < n; i++) {
             double dot = 0;
             for (int j = 0; j < classes; j++) {
-                int at = i * classes + j;
-                ro[at] += rhW[at] - params[h0 + emb * classes + j]; // logits(params, rh) added the bias once too many
-                dot += probability(s, i, j) * ro[at];
+                ro[i * classes + j] += viaV[i * classes + j];
+                dot += probability(s, i, j) * ro[i * classes + j];
             }
             for (int j = 0; j < classes; j++) {
-                int at = i * classes + j;
-                rgo[at] = probability(s, i, j) * (ro[at] - dot) / n;
+                rgo[i * classes + j] = probability(s, i, j) * (ro[i * classes + j] - dot) / n;
             }
         }
-        headGradient(rh, s.dz, n, out);
-        double[] viaRh = java.util.Arrays.copyOfRange(out, h0, numParams());
-        headGradient(s.e, rgo, n, out);
-        for (int i = h0; i < numParams(); i++) out[i] += i < h0 + emb * classes ? viaRh[i - h0] : 0;
-        double[] rgh = embeddingGradient(params, rgo, n);
-        double[] viaV = embeddingGradient(v, s.dz, n);
-        for (int i = 0; i < rgh.length; i++) rgh[i] += viaV[i];
+        headGradient(s.e, rgo, n, out);                              // R gW = h' R go (+ Rh' go below), R gb = colsum R go
+        addWeightGradient(rh, s.dz, n, out);
+        double[] rgh = embeddingGradient(params, rgo, n);            // R gh = R go W' + go V_W'
+        double[] viaVW = embeddingGradient(v, s.dz, n);
+        for (int i = 0; i < rgh.length; i++) rgh[i] += viaVW[i];
         float[] hv = new float[h0];
         s.net.directionalBackward(Conv4Net.toFloat(rgh, new float[rgh.length]), hv);
         for (int i = 0; i < h0; i++) out[i] = hv[i];
@@ -227,12 +223,17 @@ public final class Conv4Classifier implements AutoCloseable {
     }
 
     private double[] logits(double[] p, double[] e, int n) {
+        return logits(p, e, n, true);
+    }
+
+    /** {@code e W} (+ {@code b} when {@code withBias}) for the head {@code W}, {@code b} in {@code p}. */
+    private double[] logits(double[] p, double[] e, int n, boolean withBias) {
         int w = headOffset();
         int bias = w + emb * classes;
         double[] z = new double[n * classes];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < classes; j++) {
-                z[i * classes + j] = p[bias + j];
+                z[i * classes + j] = withBias ? p[bias + j] : 0;
             }
             for (int k = 0; k < emb; k++) {
                 double ek = e[i * emb + k];
@@ -245,10 +246,21 @@ public final class Conv4Classifier implements AutoCloseable {
         return z;
     }
 
+    /** Writes the head's gradient {@code W: e' dz}, {@code b: colsum(dz)} into {@code grad} (its head part). */
     private void headGradient(double[] e, double[] dz, int n, double[] grad) {
+        int bias = headOffset() + emb * classes;
+        java.util.Arrays.fill(grad, headOffset(), numParams(), 0.0);
+        addWeightGradient(e, dz, n, grad);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < classes; j++) {
+                grad[bias + j] += dz[i * classes + j];
+            }
+        }
+    }
+
+    /** Adds {@code e' dz} to the head weights' part of {@code grad}. */
+    private void addWeightGradient(double[] e, double[] dz, int n, double[] grad) {
         int w = headOffset();
-        int bias = w + emb * classes;
-        java.util.Arrays.fill(grad, w, numParams(), 0.0);
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < emb; k++) {
                 double ek = e[i * emb + k];
@@ -256,9 +268,6 @@ public final class Conv4Classifier implements AutoCloseable {
                 for (int j = 0; j < classes; j++) {
                     grad[row + j] += ek * dz[i * classes + j];
                 }
-            }
-            for (int j = 0; j < classes; j++) {
-                grad[bias + j] += dz[i * classes + j];
             }
         }
     }

@@ -8,9 +8,12 @@
  *   <li>{@link ai.metaspark.model.conv.Conv4Net}: images to embeddings and back (parameter and input gradients),
  *       f32 inside, batch norm always on the current batch's statistics. One instance per thread.</li>
  *   <li>{@link ai.metaspark.model.conv.Conv4Classifier}: the network plus a linear head and mean softmax
- *       cross-entropy over a flat double vector; also the embedding path for Prototypical Networks.</li>
+ *       cross-entropy over a flat double vector, with exact Hessian-vector products; also the embedding path for
+ *       Prototypical Networks and ANIL.</li>
  * </ul>
- * The package-private classes build and replay the primitives ({@code Conv4Plan}, one per batch size) and own the
- * native objects ({@code NativeScope}). The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
+ * The package-private classes build and replay the primitives ({@code Conv4Plan}, one per batch size), run the
+ * R-operator for exact Hessian-vector products on a plan's last pass ({@code Conv4RPass}: the convolutions on the
+ * plan's primitives; {@code BatchNormR}: batch norm and ReLU in Java on the fixed channel-blocked layouts of
+ * {@code ActLayout}) and own the native objects ({@code NativeScope}). The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
  */
 package ai.metaspark.model.conv;
