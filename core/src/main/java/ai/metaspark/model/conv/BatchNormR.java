@@ -16,11 +16,10 @@ package ai.metaspark.model.conv;
  * The forward keeps {@code xh}, {@code Rxh}, the mask and {@code mean(xh Rz)} for the backward.
  */
 final class BatchNormR {
-    private final ActLayout l;
-    private final int block;
-    private final int hw;
     /** Positions per tile: a tile of every array the loops touch stays in the L1 cache while its channels are walked. */
     private static final int TILE = 32;
+    private final int block;
+    private final int hw;
     private final int tiles;
     private final int tilesPerChunk;
     private final float m;
@@ -34,7 +33,6 @@ final class BatchNormR {
     private final float[][] sums;
 
     BatchNormR(ActLayout l) {
-        this.l = l;
         block = l.block();
         hw = l.h() * l.w();
         tilesPerChunk = (hw + TILE - 1) / TILE;
@@ -48,12 +46,25 @@ final class BatchNormR {
         rgxh = new float[len];
         meanRz = new float[l.c()];
         meanXhRz = new float[l.c()];
-        sums = new float[6][l.c()];
+        sums = new float[4][l.c()];
     }
 
-    /** The first channel of chunk {@code k} ({@code h w} positions of one image and channel block; image-major). */
-    private int firstChannel(int k) {
-        return k % (l.c() / block) * block;
+    /**
+     * The first element of tile {@code t}. A chunk is the {@code h w} positions of one image and channel block
+     * (contiguous; image-major); its tiles follow each other, then the next chunk's.
+     */
+    private int base(int t) {
+        return (t / tilesPerChunk * hw + t % tilesPerChunk * TILE) * block;
+    }
+
+    /** The positions of tile {@code t}: {@value #TILE}, fewer in a chunk's last tile. */
+    private int length(int t) {
+        return Math.min(TILE, hw - t % tilesPerChunk * TILE);
+    }
+
+    /** The first channel of tile {@code t}'s channel block. */
+    private int firstChannel(int t) {
+        return t / tilesPerChunk % (s.length / block) * block;
     }
 
     /** R-forward: writes {@code Ra} for the direction's {@code rz} (R of the conv output) and {@code vg}, {@code vt}. */
@@ -64,12 +75,10 @@ final class BatchNormR {
         java.util.Arrays.fill(meanRz, 0);
         java.util.Arrays.fill(meanXhRz, 0);
         for (int t = 0; t < tiles; t++) {
-            int k = t / tilesPerChunk;
-            int p0 = t % tilesPerChunk * TILE;
-            int base = (k * hw + p0) * block;
-            int len = Math.min(TILE, hw - p0);
+            int base = base(t);
+            int len = length(t);
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(k) + j;
+                int q = firstChannel(t) + j;
                 float mu = mean[q];
                 float sq = s[q];
                 float sumRz = 0;
@@ -91,12 +100,10 @@ final class BatchNormR {
             meanXhRz[q] /= m;
         }
         for (int t = 0; t < tiles; t++) {
-            int k = t / tilesPerChunk;
-            int p0 = t % tilesPerChunk * TILE;
-            int base = (k * hw + p0) * block;
-            int len = Math.min(TILE, hw - p0);
+            int base = base(t);
+            int len = length(t);
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(k) + j;
+                int q = firstChannel(t) + j;
                 float sq = s[q];
                 float mr = meanRz[q];
                 float mxr = meanXhRz[q];
@@ -125,12 +132,10 @@ final class BatchNormR {
         java.util.Arrays.fill(rdg, 0);
         java.util.Arrays.fill(rdt, 0);
         for (int t = 0; t < tiles; t++) {
-            int k = t / tilesPerChunk;
-            int p0 = t % tilesPerChunk * TILE;
-            int base = (k * hw + p0) * block;
-            int len = Math.min(TILE, hw - p0);
+            int base = base(t);
+            int len = length(t);
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(k) + j;
+                int q = firstChannel(t) + j;
                 float gq = g[q];
                 float vgq = vg[q];
                 float sDg = 0;
@@ -165,12 +170,10 @@ final class BatchNormR {
             for (int q = 0; q < s.length; q++) sums[t][q] /= m;
         }
         for (int t = 0; t < tiles; t++) {
-            int k = t / tilesPerChunk;
-            int p0 = t % tilesPerChunk * TILE;
-            int base = (k * hw + p0) * block;
-            int len = Math.min(TILE, hw - p0);
+            int base = base(t);
+            int len = length(t);
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(k) + j;
+                int q = firstChannel(t) + j;
                 float sq = s[q];
                 float mr = meanRgxh[q];
                 float xr = xhRgxh[q] + gxhRxh[q];

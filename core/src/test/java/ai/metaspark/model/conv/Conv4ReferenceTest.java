@@ -28,22 +28,11 @@ class Conv4ReferenceTest {
     static final double SYM_TOL = 1e-5;
 
     static Conv4Spec spec(Variant v) {
-        return v == Variant.STRIDED ? new Conv4Spec(14, 1, 8, 4, Variant.STRIDED) : new Conv4Spec(16, 1, 8, 4, Variant.POOL);
+        return Conv4Fixtures.small(v);
     }
 
-    /** Initial classifier parameters with gamma, beta and the head bias moved off 1, 0 and 0. */
     static double[] params(Conv4Spec spec, long seed) {
-        double[] p = Conv4Classifier.initialParams(spec, CLASSES, seed);
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        for (int b = 0; b < spec.blocks(); b++) {
-            for (int c = 0; c < spec.filters(); c++) {
-                p[spec.gammaOffset(b) + c] = 0.5 + rng.nextDouble();
-                p[spec.betaOffset(b) + c] = 0.4 * rng.nextDouble() - 0.2;
-            }
-        }
-        int bias = spec.numParams() + spec.embeddingSize() * CLASSES;
-        for (int j = 0; j < CLASSES; j++) p[bias + j] = 0.3 * rng.nextGaussian();
-        return p;
+        return Conv4Fixtures.params(spec, CLASSES, seed);
     }
 
     static double[] gaussian(int n, long seed) {
