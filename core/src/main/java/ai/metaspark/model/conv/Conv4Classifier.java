@@ -24,6 +24,8 @@ public final class Conv4Classifier implements AutoCloseable {
     private final int emb;
     private final Slot[] slots;
     private Slot current;
+    /** The conv part of a direction, then of H v, in f32. */
+    private float[] convScratch;
 
     /** A network and what its last pass was: the image set (by identity) and, after a gradient, its parameters and head state. */
     private static final class Slot {
@@ -136,7 +138,8 @@ public final class Conv4Classifier implements AutoCloseable {
         current = s;
         int n = labels.length;
         int h0 = headOffset();
-        double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(v, new float[h0])));
+        if (convScratch == null) convScratch = new float[h0];
+        double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(v, convScratch)));
         double[] ro = logits(params, rh, n, false);                  // R o = Rh W + h V_W + V_b
         double[] viaV = logits(v, s.e, n, true);
         double[] rgo = new double[n * classes];                      // R go = P (R o - rowsum(P R o)) / n
@@ -155,9 +158,8 @@ public final class Conv4Classifier implements AutoCloseable {
         double[] rgh = embeddingGradient(params, rgo, n);            // R gh = R go W' + go V_W'
         double[] viaVW = embeddingGradient(v, s.dz, n);
         for (int i = 0; i < rgh.length; i++) rgh[i] += viaVW[i];
-        float[] hv = new float[h0];
-        s.net.directionalBackward(Conv4Net.toFloat(rgh, new float[rgh.length]), hv);
-        for (int i = 0; i < h0; i++) out[i] = hv[i];
+        s.net.directionalBackward(Conv4Net.toFloat(rgh, new float[rgh.length]), convScratch);
+        for (int i = 0; i < h0; i++) out[i] = convScratch[i];
     }
 
     /** The softmax probability of class j for row i of the slot's last gradient (from its loss gradient: (P - Y) n). */

@@ -148,6 +148,10 @@ final class Conv4RPass implements AutoCloseable {
         final float[] vt;
         final float[] rdg;
         final float[] rdt;
+        final float[] poolOut;
+        final float[] w1;
+        final float[] g1;
+        final float[] g2;
 
         RBlock(Conv4Plan.Block k, Conv4Plan plan) {
             this.k = k;
@@ -222,9 +226,16 @@ final class Conv4RPass implements AutoCloseable {
             vt = new float[c];
             rdg = new float[c];
             rdt = new float[c];
+            poolOut = argmax == null ? null : new float[outL.size()];
+            w1 = new float[spec.weightCount(b)];
+            g1 = new float[inL.size()];
+            g2 = new float[inL.size()];
         }
 
-        /** R-forward of the block: from R of its input ({@code null} for block 0) to R of its output. */
+        /**
+         * R-forward of the block: from R of its input ({@code null} for block 0) to R of its output (the block's own
+         * buffer, valid until its next call).
+         */
         float[] forward(float[] v, float[] rxIn) {
             vUserP.put(v, spec.weightOffset(b), spec.weightCount(b));
             System.arraycopy(v, spec.gammaOffset(b), vg, 0, c);
@@ -247,12 +258,12 @@ final class Conv4RPass implements AutoCloseable {
                 for (int i = 0; i < len; i++) rz[i] += rz1[i];
             }
             bn.forward(z, a, mean, var, g, rz, vg, vt, ra);
-            return argmax == null ? ra.clone() : poolForward(ra);
+            return argmax == null ? ra : poolForward(ra);
         }
 
         /** 2x2 max-pool, stride 2, floor: R of the output is R of the input at the forward's argmax (kept for the backward). */
         private float[] poolForward(float[] ra) {
-            float[] out = new float[outL.size()];
+            float[] out = poolOut;
             for (int i = 0; i < outL.n(); i++) {
                 for (int q = 0; q < c; q++) {
                     for (int y = 0; y < outL.h(); y++) {
@@ -299,19 +310,13 @@ final class Conv4RPass implements AutoCloseable {
             int w0 = spec.weightOffset(b);
             rdW2P.get(hv, w0, wc);
             if (b == 0) return null;
-            float[] w1 = read(rdW1P, wc);
+            rdW1P.get(w1, 0, wc);
             for (int i = 0; i < wc; i++) hv[w0 + i] += w1[i];
-            float[] g1 = read(rgx1P, inL.size());
-            float[] g2 = read(rgx2P, inL.size());
+            rgx1P.get(g1, 0, g1.length);
+            rgx2P.get(g2, 0, g2.length);
             for (int i = 0; i < g1.length; i++) g1[i] += g2[i];
             return g1;
         }
-    }
-
-    private static float[] read(FloatPointer p, int n) {
-        float[] a = new float[n];
-        p.get(a, 0, n);
-        return a;
     }
 
     @Override
