@@ -31,7 +31,9 @@ public final class Conv4Classifier implements AutoCloseable {
     private static final class Slot {
         final Conv4Net net;
         double[] x;
+        /** The parameters of the last gradient (a copy); meaningful while {@code hasGradient}. */
         double[] params;
+        boolean hasGradient;
         int[] labels;
         double[] e;
         double[] z;
@@ -42,7 +44,11 @@ public final class Conv4Classifier implements AutoCloseable {
         }
 
         boolean holdsGradient(double[] p, double[] images, int[] l) {
-            return x == images && params != null && java.util.Arrays.equals(params, p) && java.util.Arrays.equals(labels, l);
+            return holdsGradient(p, images) && java.util.Arrays.equals(labels, l);
+        }
+
+        boolean holdsGradient(double[] p, double[] images) {
+            return x == images && hasGradient && java.util.Arrays.equals(params, p);
         }
     }
 
@@ -115,7 +121,9 @@ public final class Conv4Classifier implements AutoCloseable {
         embedBackward(embeddingGradient(params, dz, n), grad);
         headGradient(e, dz, n, grad);
         Slot s = current;
-        s.params = params.clone();
+        if (s.params == null || s.params.length != params.length) s.params = new double[params.length];
+        System.arraycopy(params, 0, s.params, 0, params.length);
+        s.hasGradient = true;
         s.labels = labels.clone();
         s.e = e;
         s.z = z;
@@ -178,7 +186,7 @@ public final class Conv4Classifier implements AutoCloseable {
     private Slot slotFor(double[] x) {
         Slot s = slots[0].x == x ? slots[0] : slots[1].x == x ? slots[1] : current == slots[0] ? slots[1] : slots[0];
         s.x = x;
-        s.params = null;
+        s.hasGradient = false;
         current = s;
         return s;
     }
@@ -186,7 +194,7 @@ public final class Conv4Classifier implements AutoCloseable {
     /** Logits, row-major {@code [n, classes]}; those of the last {@link #gradient} when it ran on the same images and parameters. */
     public double[] predict(double[] params, double[] x, int n) {
         for (Slot s : slots) {
-            if (s.x == x && s.params != null && s.labels.length == n && java.util.Arrays.equals(s.params, params)) {
+            if (s.holdsGradient(params, x) && s.labels.length == n) {
                 return s.z.clone();
             }
         }
