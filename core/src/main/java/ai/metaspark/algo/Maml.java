@@ -10,7 +10,8 @@ import ai.metaspark.task.Task;
  *
  * <p>Inner loop ({@link #forward}): {@code u_{j+1} = u_j - alpha_j . grad L_S(p_j)} for j = 0..k-1, from
  * {@code u_0 = theta}, where the network runs with {@code p_j = bn_j(u_j)} and the rates come from the
- * {@link InnerRule}. Meta-objective {@code L_Q(p_k)}.
+ * {@link InnerRule}. Meta-objective {@code L_Q(p_k)}. The outcome's "pre" loss and accuracy are the support set's at
+ * {@code p_0} (the first inner step computes them; no extra pass), its "post" ones the query set's at {@code p_k}.
  *
  * <p>Backward recursion ({@link #backward}), second order: {@code v = grad L_Q(p_k)}, then for j = k-1..0
  * {@code v <- v - H_S(p_j) (alpha_j . v)}, returning v (and the rates' and batch-norm copies' gradients on the way).
@@ -64,8 +65,11 @@ public final class Maml implements MetaAlgorithm {
         this.o = options;
     }
 
-    /** The inner loop: the parameters {@code p_0..p_k} the network ran with, the support gradients and each step's update. */
-    record Path(double[][] p, double[][] grads, InnerSgd[] steps) {
+    /**
+     * The inner loop: the parameters {@code p_0..p_k} the network ran with, the support gradients, each step's update,
+     * and the support loss and accuracy at {@code p_0} (before adapting).
+     */
+    record Path(double[][] p, double[][] grads, InnerSgd[] steps, double preLoss, double preAccuracy) {
         double[] adapted() {
             return p[p.length - 1];
         }
@@ -83,11 +87,11 @@ public final class Maml implements MetaAlgorithm {
     public TaskOutcome adapt(Learner learner, double[] meta, Task task) {
         int p = meta.length - o.batchNorm().extraLength() - o.rule().extraLength();
         Path path = forward(learner, meta, p, task);
-        double[] pre = learner.lossAndAccuracy(path.p()[0], task.query());
         double[] v = new double[p];
         double post = learner.gradient(path.adapted(), task.query(), v);
         double[] metaGradient = backward(learner, meta, task, path, v);
-        return new TaskOutcome(metaGradient, pre[0], post, pre[1], learner.accuracyOrZero(path.adapted(), task.query()));
+        return new TaskOutcome(metaGradient, path.preLoss(), post, path.preAccuracy(),
+                learner.accuracyOrZero(path.adapted(), task.query()));
     }
 
     /** The inner loop on the support set: p_0..p_k, and the support gradient at each p_j (one scratch array when unused). */
@@ -99,14 +103,20 @@ public final class Maml implements MetaAlgorithm {
         double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
         ps[0] = o.batchNorm().forward(meta, u, 0);
         double[] scratch = o.rule().extraLength() > 0 ? null : new double[p];
+        double preLoss = 0;
+        double preAccuracy = 0;
         for (int j = 0; j < k; j++) {
             steps[j] = o.rule().step(meta, j);
             grads[j] = scratch != null ? scratch : new double[p];
-            learner.gradient(ps[j], task.support(), grads[j]);
+            double loss = learner.gradient(ps[j], task.support(), grads[j]);
+            if (j == 0) {
+                preLoss = loss;
+                preAccuracy = learner.accuracyOrZero(ps[0], task.support());
+            }
             u = steps[j].step(u, grads[j]);
             ps[j + 1] = o.batchNorm().forward(meta, u, j + 1);
         }
-        return new Path(ps, grads, steps);
+        return new Path(ps, grads, steps, preLoss, preAccuracy);
     }
 
     /**

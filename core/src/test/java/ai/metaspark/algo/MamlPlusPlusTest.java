@@ -39,6 +39,19 @@ class MamlPlusPlusTest {
     }
 
     @Test
+    void preMetricsAreTheSupportSetsBeforeAdaptingAndPostTheQuerySetsAfter() {
+        MlpModel spec = Fixtures.smallMlp(Activation.TANH);
+        Learner l = new MlpLearner(spec);
+        double[] theta = spec.initialParams(31);
+        Task task = at(0);
+        TaskOutcome out = new Maml(Maml.Options.sgd(2, ALPHA)).adapt(l, theta, task);
+        assertEquals(l.loss(theta, task.support()), out.preLoss(), 1e-12);
+        double[] adapted = InnerSgd.uniform(ALPHA).adapt(l, theta, task.support(), 2);
+        assertEquals(l.loss(adapted, task.query()), out.postLoss(), 1e-12);
+        assertTrue(out.preLoss() != l.loss(theta, task.query()), "the query's loss before adapting is another number");
+    }
+
+    @Test
     void multiStepLossGradientMatchesFiniteDifference() {
         MlpModel spec = Fixtures.smallMlp(Activation.TANH);
         Learner l = new MlpLearner(spec);
