@@ -31,10 +31,7 @@ public final class MetaGradientAccumulator implements Serializable {
 
     public MetaGradientAccumulator add(TaskOutcome outcome) {
         gradient.add(outcome.metaGradient());
-        losses.add(PRE, outcome.preLoss());
-        losses.add(POST, outcome.postLoss());
-        losses.add(ACC_PRE, outcome.preAccuracy());
-        losses.add(ACC_POST, outcome.postAccuracy());
+        losses.add(new double[] {outcome.preLoss(), outcome.postLoss(), outcome.preAccuracy(), outcome.postAccuracy()});
         count++;
         return this;
     }
@@ -55,7 +52,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return gradient.mean(count);
     }
 
-    /** Mean query loss before adaptation. */
+    /** Mean loss before adaptation (see {@link TaskOutcome#preLoss()}). */
     public double meanPreLoss() {
         return losses.get(PRE) / count;
     }
@@ -65,7 +62,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return losses.get(POST) / count;
     }
 
-    /** Mean query accuracy before adaptation (classification; 0 for regression). */
+    /** Mean accuracy before adaptation (classification; 0 for regression). */
     public double meanPreAccuracy() {
         return losses.get(ACC_PRE) / count;
     }
