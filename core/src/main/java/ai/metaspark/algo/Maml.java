@@ -102,7 +102,7 @@ public final class Maml implements MetaAlgorithm {
         InnerSgd[] steps = new InnerSgd[k];
         double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
         ps[0] = o.batchNorm().forward(meta, u, 0);
-        double[] scratch = o.rule().extraLength() > 0 ? null : new double[p];
+        double[] scratch = o.rule().extraLength() > 0 ? null : Scratch.of(0, p);
         double preLoss = 0;
         double preAccuracy = 0;
         for (int j = 0; j < k; j++) {
@@ -128,7 +128,7 @@ public final class Maml implements MetaAlgorithm {
         boolean firstOrder = o.firstOrder() || task.spec().step() < o.firstOrderSteps();
         double[] w = o.multiStepLoss() == null ? null : o.multiStepLoss().weights(k, task.spec().step());
         double[] out = meta.length > v.length ? new double[meta.length] : null;
-        double[] g = new double[v.length];
+        double[] g = Scratch.of(1, v.length);
         if (w != null) scale(v, w[k - 1]);
         for (int j = k - 1; j >= 0; j--) {
             o.batchNorm().credit(v, j + 1, out);
