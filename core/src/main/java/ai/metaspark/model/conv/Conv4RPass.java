@@ -112,13 +112,10 @@ final class Conv4RPass implements AutoCloseable {
         final int c;
         final FloatPointer vUserP;
         final FloatPointer rxP;
-        final FloatPointer rz1P;
-        final FloatPointer rz2P;
+        final FloatPointer rzP;
         final FloatPointer rgzP;
-        final FloatPointer rgx1P;
-        final FloatPointer rgx2P;
-        final FloatPointer rdW1P;
-        final FloatPointer rdW2P;
+        final FloatPointer rgxP;
+        final FloatPointer rdWP;
         final FloatPointer zP;
         final FloatPointer aP;
         final FloatPointer gaP;
@@ -135,7 +132,6 @@ final class Conv4RPass implements AutoCloseable {
         final float[] z;
         final float[] a;
         final float[] rz;
-        final float[] rz1;
         final float[] ra;
         final float[] ga;
         final float[] gz;
@@ -149,9 +145,7 @@ final class Conv4RPass implements AutoCloseable {
         final float[] rdg;
         final float[] rdt;
         final float[] poolOut;
-        final float[] w1;
-        final float[] g1;
-        final float[] g2;
+        final float[] rgx;
 
         RBlock(Conv4Plan.Block k, Conv4Plan plan) {
             this.k = k;
@@ -164,29 +158,33 @@ final class Conv4RPass implements AutoCloseable {
             memory.desc wUser = d.desc(new long[] {c, spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL}, memory.format_tag.oihw);
             memory vUser = d.mem(wUser);
             memory vF = d.as(vUser, scope.keep(k.convPd.weights_desc()), directionIn);
-            memory rz1M = d.mem(k.z.get_desc());
-            memory rz2M = d.mem(k.z.get_desc());
+            memory viaV = d.mem(k.z.get_desc());
             memory rgzM = d.mem(k.z.get_desc());
-            d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, k.src, DNNL_ARG_WEIGHTS, vF, DNNL_ARG_DST, rz2M));
+            d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, k.src, DNNL_ARG_WEIGHTS, vF, DNNL_ARG_DST, viaV));
             memory.desc dwD = scope.keep(k.bwdWPd.diff_weights_desc());
             memory rdW2 = d.mem(dwD);
             memory rgzW = d.as(rgzM, scope.keep(k.bwdWPd.diff_dst_desc()), rWeights);
             d.step(rWeights, k.bwdW, d.args(DNNL_ARG_SRC, k.bwdWSrc, DNNL_ARG_DIFF_DST, rgzW, DNNL_ARG_DIFF_WEIGHTS, rdW2));
-            rdW2P = Dnnl.floats(d.as(rdW2, wUser, rWeights), scope);
             if (b == 0) {
                 rxP = null;
-                rgx1P = null;
-                rgx2P = null;
-                rdW1P = null;
+                rgxP = null;
+                rzP = Dnnl.floats(viaV, scope);
+                rdWP = Dnnl.floats(d.as(rdW2, wUser, rWeights), scope);
             } else {
                 memory vB = d.as(vUser, scope.keep(k.bwdDPd.weights_desc()), directionIn);
                 memory rx = d.mem(k.x.get_desc());
                 memory rxConv = d.as(rx, scope.keep(k.convPd.src_desc()), rForward);
-                d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, rxConv, DNNL_ARG_WEIGHTS, k.wF, DNNL_ARG_DST, rz1M));
+                memory viaRx = d.mem(k.z.get_desc());
+                d.step(rForward, k.conv, d.args(DNNL_ARG_SRC, rxConv, DNNL_ARG_WEIGHTS, k.wF, DNNL_ARG_DST, viaRx));
+                memory rzM = d.mem(k.z.get_desc());
+                d.sum(viaRx, viaV, rzM, rForward);
+                rzP = Dnnl.floats(rzM, scope);
                 memory rxW = d.as(rx, scope.keep(k.bwdWPd.src_desc()), rWeights);
                 memory rdW1 = d.mem(dwD);
                 d.step(rWeights, k.bwdW, d.args(DNNL_ARG_SRC, rxW, DNNL_ARG_DIFF_DST, k.bwdWDiffDst, DNNL_ARG_DIFF_WEIGHTS, rdW1));
-                rdW1P = Dnnl.floats(d.as(rdW1, wUser, rWeights), scope);
+                memory rdW = d.mem(wUser);
+                d.sum(rdW1, rdW2, rdW, rWeights);
+                rdWP = Dnnl.floats(rdW, scope);
                 memory.desc dSrcD = scope.keep(k.bwdDPd.diff_src_desc());
                 memory rgzD = d.as(rgzM, scope.keep(k.bwdDPd.diff_dst_desc()), rData);
                 memory g1 = d.mem(dSrcD);
@@ -194,12 +192,11 @@ final class Conv4RPass implements AutoCloseable {
                 d.step(rData, k.bwdD, d.args(DNNL_ARG_DIFF_DST, rgzD, DNNL_ARG_WEIGHTS, k.wB, DNNL_ARG_DIFF_SRC, g1));
                 d.step(rData, k.bwdD, d.args(DNNL_ARG_DIFF_DST, k.bwdDDiffDst, DNNL_ARG_WEIGHTS, vB, DNNL_ARG_DIFF_SRC, g2));
                 rxP = Dnnl.floats(rx, scope);
-                rgx1P = Dnnl.floats(d.as(g1, k.x.get_desc(), rData), scope);
-                rgx2P = Dnnl.floats(d.as(g2, k.x.get_desc(), rData), scope);
+                memory rgx = d.mem(k.x.get_desc());
+                d.sum(g1, g2, rgx, rData);
+                rgxP = Dnnl.floats(rgx, scope);
             }
             vUserP = Dnnl.floats(vUser, scope);
-            rz1P = Dnnl.floats(rz1M, scope);
-            rz2P = Dnnl.floats(rz2M, scope);
             rgzP = Dnnl.floats(rgzM, scope);
             zP = Dnnl.floats(k.z, scope);
             aP = Dnnl.floats(k.a, scope);
@@ -213,7 +210,6 @@ final class Conv4RPass implements AutoCloseable {
             z = new float[len];
             a = new float[len];
             rz = new float[len];
-            rz1 = new float[len];
             ra = new float[len];
             ga = new float[len];
             gz = new float[len];
@@ -227,9 +223,7 @@ final class Conv4RPass implements AutoCloseable {
             rdg = new float[c];
             rdt = new float[c];
             poolOut = argmax == null ? null : new float[outL.size()];
-            w1 = new float[spec.weightCount(b)];
-            g1 = new float[inL.size()];
-            g2 = new float[inL.size()];
+            rgx = new float[inL.size()];
         }
 
         /**
@@ -252,11 +246,7 @@ final class Conv4RPass implements AutoCloseable {
             aP.get(a, 0, len);
             meanP.get(mean, 0, c);
             varP.get(var, 0, c);
-            rz2P.get(rz, 0, len);
-            if (b > 0) {
-                rz1P.get(rz1, 0, len);
-                for (int i = 0; i < len; i++) rz[i] += rz1[i];
-            }
+            rzP.get(rz, 0, len);
             bn.forward(z, a, mean, var, g, rz, vg, vt, ra);
             return argmax == null ? ra : poolForward(ra);
         }
@@ -308,14 +298,10 @@ final class Conv4RPass implements AutoCloseable {
             d.strm._wait();
             int wc = spec.weightCount(b);
             int w0 = spec.weightOffset(b);
-            rdW2P.get(hv, w0, wc);
+            rdWP.get(hv, w0, wc);
             if (b == 0) return null;
-            rdW1P.get(w1, 0, wc);
-            for (int i = 0; i < wc; i++) hv[w0 + i] += w1[i];
-            rgx1P.get(g1, 0, g1.length);
-            rgx2P.get(g2, 0, g2.length);
-            for (int i = 0; i < g1.length; i++) g1[i] += g2[i];
-            return g1;
+            rgxP.get(rgx, 0, rgx.length);
+            return rgx;
         }
     }
 

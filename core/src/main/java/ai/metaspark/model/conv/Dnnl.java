@@ -5,13 +5,17 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.memory_desc_vector;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.sum;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.util.List;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MULTIPLE_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 
 /**
@@ -73,6 +77,13 @@ final class Dnnl {
     /** A reorder step that copies {@code src} into {@code dst}, converting the layout. */
     void copy(memory src, memory dst, List<Runnable> steps) {
         step(steps, new reorder(src, dst, attr), args(DNNL_ARG_FROM, src, DNNL_ARG_TO, dst));
+    }
+
+    /** A sum step: {@code dst = a + b}, each in its own layout (one pass, where two reorders and an add would be three). */
+    void sum(memory a, memory b, memory dst, List<Runnable> steps) {
+        memory_desc_vector srcs = scope.keep(new memory_desc_vector(a.get_desc(), b.get_desc()));
+        sum.primitive_desc pd = scope.keep(new sum.primitive_desc(eng, dst.get_desc(), new float[] {1f, 1f}, srcs, attr, false));
+        step(steps, new sum(pd), args(DNNL_ARG_MULTIPLE_SRC, a, DNNL_ARG_MULTIPLE_SRC + 1, b, DNNL_ARG_DST, dst));
     }
 
     static void run(List<Runnable> steps) {
