@@ -182,9 +182,9 @@ final class Conv4RPass implements AutoCloseable {
                 memory rxW = d.as(rx, scope.keep(k.bwdWPd.src_desc()), rWeights);
                 memory rdW1 = d.mem(dwD);
                 d.step(rWeights, k.bwdW, d.args(DNNL_ARG_SRC, rxW, DNNL_ARG_DIFF_DST, k.bwdWDiffDst, DNNL_ARG_DIFF_WEIGHTS, rdW1));
-                memory rdW = d.mem(wUser);
-                d.sum(rdW1, rdW2, rdW, rWeights);
-                rdWP = Dnnl.floats(rdW, scope);
+                memory rdW = d.mem(dwD);
+                d.sum(rdW1, rdW2, rdW, rWeights); // in the primitive's layout: a sum that changes layouts is 3x slower
+                rdWP = Dnnl.floats(d.as(rdW, wUser, rWeights), scope);
                 memory.desc dSrcD = scope.keep(k.bwdDPd.diff_src_desc());
                 memory rgzD = d.as(rgzM, scope.keep(k.bwdDPd.diff_dst_desc()), rData);
                 memory g1 = d.mem(dSrcD);
