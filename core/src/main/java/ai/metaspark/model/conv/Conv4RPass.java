@@ -21,9 +21,10 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * <p>It works on the plan's last forward <em>and</em> backward at theta (the activations, batch statistics, masks and
  * gradients they left behind) and reuses the plan's convolution primitives with other arguments: convolution is
  * bilinear, so {@code R z = conv(R x, W) + conv(x, V_W)}, {@code R gW = bwdW(R x, gz) + bwdW(x, R gz)} and
- * {@code R gx = bwdData(R gz, W) + bwdData(gz, V_W)}. Batch norm (through the batch statistics), the ReLU mask,
- * max-pool and the spatial mean run in Java on the activations in their {@link ActLayout}, in double. The equations
- * are in docs/algorithms.md ("Exact Hessian-vector products on Conv-4").
+ * {@code R gx = bwdData(R gz, W) + bwdData(gz, V_W)}, each pair added by a oneDNN sum primitive. Batch norm (through
+ * the batch statistics) and the ReLU mask run in Java ({@link BatchNormR}, f32) on the activations in their
+ * {@link ActLayout}, as do the max-pool gather and scatter and the spatial mean. The equations are in
+ * docs/algorithms.md ("Exact Hessian-vector products on Conv-4").
  */
 final class Conv4RPass implements AutoCloseable {
     private final Conv4Spec spec;
