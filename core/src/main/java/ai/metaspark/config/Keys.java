@@ -40,8 +40,7 @@ public final class Keys {
                     + "strided Conv-4), auto (mlp for sinusoid, conv4 for omniglot)",
             "auto", "mlp", "conv4", "conv4-strided");
     public static final ConfigKey<Integer> META_STEPS = positiveInt("meta_steps", 70_000, "outer (meta) steps");
-    public static final ConfigKey<Integer> META_BATCH = intKey("meta_batch", 25, v -> v >= 1 && v <= 65_536, "an integer 1..65536",
-            "tasks per meta-step (at most 65,536: what the exact sum of their meta-gradients takes)");
+    public static final ConfigKey<Integer> META_BATCH = positiveInt("meta_batch", 25, "tasks per meta-step");
     public static final ConfigKey<Long> SEED = longKey("seed", 1L, "root seed; every random draw derives from (seed, step, task index)");
     public static final ConfigKey<Integer> EVAL_TASKS = positiveInt("eval_tasks", 600, "unseen test tasks in the final meta-test");
     public static final ConfigKey<Integer> EVAL_STEPS = intKey("eval_steps", 10, v -> v >= 0, "an integer >= 0",

@@ -31,7 +31,10 @@ public final class MetaGradientAccumulator implements Serializable {
 
     public MetaGradientAccumulator add(TaskOutcome outcome) {
         gradient.add(outcome.metaGradient());
-        losses.add(new double[] {outcome.preLoss(), outcome.postLoss(), outcome.preAccuracy(), outcome.postAccuracy()});
+        losses.add(PRE, outcome.preLoss());
+        losses.add(POST, outcome.postLoss());
+        losses.add(ACC_PRE, outcome.preAccuracy());
+        losses.add(ACC_POST, outcome.postAccuracy());
         count++;
         return this;
     }
@@ -52,7 +55,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return gradient.mean(count);
     }
 
-    /** Mean loss before adaptation (see {@link TaskOutcome#preLoss()}). */
+    /** Mean query loss before adaptation. */
     public double meanPreLoss() {
         return losses.get(PRE) / count;
     }
@@ -62,7 +65,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return losses.get(POST) / count;
     }
 
-    /** Mean accuracy before adaptation (classification; 0 for regression). */
+    /** Mean query accuracy before adaptation (classification; 0 for regression). */
     public double meanPreAccuracy() {
         return losses.get(ACC_PRE) / count;
     }

@@ -45,8 +45,7 @@ class RunConfigTest {
     void badInputIsRejectedByName() {
         assertMessage(() -> yaml("meta_stepz: 5\n"), "unknown config key 'meta_stepz'");
         assertMessage(() -> yaml("", "meta_batch=abc"), "'meta_batch': bad value 'abc'");
-        assertMessage(() -> yaml("", "meta_batch=0"), "'meta_batch': bad value '0' (expected an integer 1..65536)");
-        assertMessage(() -> yaml("", "meta_batch=65537"), "'meta_batch': bad value '65537' (expected an integer 1..65536)");
+        assertMessage(() -> yaml("", "meta_batch=0"), "'meta_batch': bad value '0' (expected an integer >= 1)");
         assertMessage(() -> yaml("", "k_shot=-3"), "'k_shot': bad value '-3'");
         assertMessage(() -> yaml("", "meta_steps=1.5"), "'meta_steps': bad value '1.5'");
         assertMessage(() -> yaml("", "inner_lr=-0.1"), "'inner_lr'");
