@@ -129,7 +129,7 @@ final class Conv4Plan implements AutoCloseable {
     /**
      * Block {@code b} as the R-pass sees it. Activations are in {@link #layout}: {@code x} the block input (block 0:
      * the user's NCHW images), {@code z} the convolution output, {@code a} the BN+ReLU output, {@code ga} and
-     * {@code gz} the last backward's gradients with respect to {@code a} and {@code z}, {@code out} the block output.
+     * {@code gz} the last backward's gradients with respect to {@code a} and {@code z}.
      */
     static final class Block {
         int b;
@@ -152,7 +152,6 @@ final class Conv4Plan implements AutoCloseable {
         convolution_backward_data.primitive_desc bwdDPd;
         memory wB;
         memory bwdDDiffDst;
-        memory out;
     }
 
     /** Builds block {@code b} (forward steps now, backward steps into {@link #blockBwd}); returns its output. */
@@ -191,7 +190,6 @@ final class Conv4Plan implements AutoCloseable {
             dOut[b] = d.mem(actD);
             k.ga = dOut[b];
         }
-        k.out = out[b];
         k.gz = bn.backward(k.ga, back);
         convBackwardWeights(k, st, padL, padR, back);
         convBackwardData(k, b == 0 ? srcAny : act(cin, hin), wAny, actD, st, padL, padR, b == 0 ? inputGrad : back);

@@ -165,15 +165,6 @@ public record Conv4Spec(int imageSize, int channels, int filters, int blocks, Va
         return 2L * out * out * filters * inChannels(b) * KERNEL * KERNEL;
     }
 
-    /** Convolution FLOPs per image of one forward pass. */
-    public long forwardFlopsPerImage() {
-        long f = 0;
-        for (int b = 0; b < blocks; b++) {
-            f += convFlops(b);
-        }
-        return f;
-    }
-
     /**
      * Convolution FLOPs per image that an exact Hessian-vector product adds to the gradient pass it reuses (the
      * R-operator of {@link Conv4Net#directionalForward} and {@link Conv4Net#directionalBackward}): per block two
