@@ -1,57 +1,139 @@
 package ai.metaspark.train;
 
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
- * An order-independent sum of double vectors. Each value is converted exactly (truncated below 2^-64) to a 128-bit
- * fixed-point integer and integers are added, so the result has the same bits whatever the order of {@code add} and
- * {@code merge} calls: across threads, Spark partitions, retries and tree aggregation. Values of magnitude 2^40 or more
- * are refused as a divergence.
+ * An order-independent sum of double vectors. Each value is truncated toward zero to a multiple of 2^-64 and the
+ * truncated values are summed exactly, as a 128-bit fixed-point integer per component, so the result has the same bits
+ * whatever the order of {@code add} and {@code merge} calls: across threads, Spark partitions, retries and tree
+ * aggregation. Values of magnitude 2^40 or more, and non-finite ones, are refused as a divergence.
+ *
+ * <p>How, and why not simply 128-bit adds: a meta-step adds a parameter-length vector per task (3.6 million values per
+ * Omniglot step), and 128-bit integer adds with carries do not vectorise. So {@code add} splits each value exactly into
+ * three parts on fixed grids: a multiple of 2^5; a multiple of 2^-29 of magnitude at most 16; and the rest, truncated
+ * toward zero (in the direction of the value's sign) to a multiple of 2^-64 and below 2^-30 in magnitude. Each part goes
+ * to a double accumulator of its own. On such a grid double addition makes no rounding error for up to
+ * {@link #FLUSH_EVERY} adds (the accumulators stay below 2^53 grid steps), after which, and before any read, merge or
+ * serialization, the three accumulators are converted exactly into the 128-bit integers. The three parts add up to
+ * the value truncated at 2^-64, so the integers, and every result, have the same bits as adding each value's truncation
+ * directly; that costs plain double arithmetic on arrays, which the JIT vectorises.
  */
 public final class ExactSum implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int FRACTION_BITS = 64;
+    /** Values of this magnitude or more are refused. */
     private static final double LIMIT = 0x1p40;
+    /** Adds (of a vector, or of one component) after which the double accumulators are emptied into the integers. */
+    static final int FLUSH_EVERY = 1 << 18;
+    /** Adding then subtracting {@code 1.5 * 2^52 * q} rounds to a multiple of q (for magnitudes below {@code 2^51 q}). */
+    private static final double ROUND_COARSE = 1.5 * 0x1p52 * 0x1p5;
+    private static final double ROUND_MIDDLE = 1.5 * 0x1p52 * 0x1p-29;
     private final long[] hi;
     private final long[] lo;
+    private transient double[] coarse;
+    private transient double[] middle;
+    private transient double[] fine;
+    private transient int pending;
 
     public ExactSum(int size) {
-        hi = new long[size];
-        lo = new long[size];
+        this(new long[size], new long[size]);
+    }
+
+    private ExactSum(long[] hi, long[] lo) {
+        this.hi = hi;
+        this.lo = lo;
+    }
+
+    /** A sum from its 128-bit integers in units of 2^-64 ({@link #high()}, {@link #low()}), as a serializer reads it. */
+    public static ExactSum of(long[] high, long[] low) {
+        if (high.length != low.length) throw new IllegalArgumentException("length " + high.length + " != " + low.length);
+        return new ExactSum(high.clone(), low.clone());
     }
 
     public int size() {
         return hi.length;
     }
 
+    /** The upper 64 bits of each component's 128-bit integer (two's complement, units of 2^-64); a copy. */
+    public long[] high() {
+        flush();
+        return hi.clone();
+    }
+
+    /** The lower 64 bits of each component's 128-bit integer; a copy. */
+    public long[] low() {
+        flush();
+        return lo.clone();
+    }
+
     /** Adds {@code values[k]} to component k. */
     public void add(double[] values) {
         if (values.length != hi.length) throw new IllegalArgumentException("length " + values.length + " != " + hi.length);
-        for (int k = 0; k < values.length; k++) {
-            add(k, values[k]);
+        double max = 0;
+        for (double v : values) max = Math.max(max, Math.abs(v));
+        if (!(max < LIMIT)) {
+            for (int k = 0; k < values.length; k++) check(k, values[k]);
         }
+        bins();
+        for (int k = 0; k < values.length; k++) {
+            addSplit(k, values[k]);
+        }
+        counted();
     }
 
-    /**
-     * Adds one value to component k: {@code floor(|value| 2^64)} as a 128-bit integer, negated for negative values.
-     * Branch-free (the integer and fraction parts are split in double arithmetic, which is exact here), because a
-     * meta-step adds a parameter-length vector per task: 3.6 million values per Omniglot step.
-     */
+    /** Adds one value to component k. */
     public void add(int k, double value) {
+        check(k, value);
+        bins();
+        addSplit(k, value);
+        counted();
+    }
+
+    private static void check(int k, double value) {
         if (!(Math.abs(value) < LIMIT)) {
             throw new ArithmeticException("value " + value + " at index " + k + " is not finite or too large to sum (diverged?)");
         }
-        double mag = Math.abs(value);
-        double whole = Math.floor(mag);
-        double upper = (mag - whole) * 0x1p32;
-        double upperWhole = Math.floor(upper);
-        long h = (long) whole;
-        long l = ((long) upperWhole << 32) | (long) ((upper - upperWhole) * 0x1p32);
-        long sign = Double.doubleToRawLongBits(value) >> 63; // 0, or -1 for negative values
-        long lowIsZero = ((l | -l) >>> 63) ^ 1;
-        h = (h ^ sign) + (sign & lowIsZero);
-        l = (l ^ sign) - sign;
-        addRaw(k, h, l);
+    }
+
+    private void addSplit(int k, double x) {
+        double a = (x + ROUND_COARSE) - ROUND_COARSE;
+        double r = x - a;
+        double b = (r + ROUND_MIDDLE) - ROUND_MIDDLE;
+        double s = Math.copySign(1.0, x);
+        coarse[k] += a;
+        middle[k] += b;
+        fine[k] += s * Math.floor(s * (r - b) * 0x1p64) * 0x1p-64;
+    }
+
+    private void bins() {
+        if (coarse == null) {
+            coarse = new double[hi.length];
+            middle = new double[hi.length];
+            fine = new double[hi.length];
+        }
+    }
+
+    private void counted() {
+        if (++pending == FLUSH_EVERY) flush();
+    }
+
+    /** Moves the double accumulators into the integers; each is an integer number of its grid steps below 2^53. */
+    private void flush() {
+        if (pending == 0) return;
+        for (int k = 0; k < hi.length; k++) {
+            long a = (long) coarse[k];
+            long b = (long) (middle[k] * 0x1p29);
+            long c = (long) (fine[k] * 0x1p64);
+            addRaw(k, a, 0);
+            addRaw(k, b >> 29, b << 35);
+            addRaw(k, c >> 63, c);
+        }
+        Arrays.fill(coarse, 0);
+        Arrays.fill(middle, 0);
+        Arrays.fill(fine, 0);
+        pending = 0;
     }
 
     private void addRaw(int k, long h, long l) {
@@ -64,6 +146,9 @@ public final class ExactSum implements Serializable {
 
     /** Adds another sum, component by component. */
     public void merge(ExactSum other) {
+        if (other.size() != size()) throw new IllegalArgumentException("length " + other.size() + " != " + size());
+        flush();
+        other.flush();
         for (int k = 0; k < hi.length; k++) {
             addRaw(k, other.hi[k], other.lo[k]);
         }
@@ -71,6 +156,7 @@ public final class ExactSum implements Serializable {
 
     /** Component k as a double. */
     public double get(int k) {
+        flush();
         long h = hi[k];
         long l = lo[k];
         boolean negative = h < 0;
@@ -90,5 +176,10 @@ public final class ExactSum implements Serializable {
             out[k] = get(k) / divisor;
         }
         return out;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        flush();
+        out.defaultWriteObject();
     }
 }

@@ -2,6 +2,9 @@ package ai.metaspark.train;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,5 +88,56 @@ class ExactSumTest {
         }
         double expected = exact.divide(scale).doubleValue();
         assertEquals(expected, sum.get(0), Math.ulp(expected));
+    }
+
+    private static BigInteger integer(ExactSum s, int k) {
+        BigInteger low = new BigInteger(Long.toUnsignedString(s.low()[k]));
+        return BigInteger.valueOf(s.high()[k]).shiftLeft(64).add(low);
+    }
+
+    private static BigInteger truncated(double v) {
+        return new BigDecimal(v).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64))).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
+    }
+
+    /** The three double accumulators hold the truncations exactly, past a flush, at the largest magnitudes allowed. */
+    @Test
+    void theIntegerIsTheExactSumOfTruncationsAcrossFlushes() {
+        Random r = new Random(11);
+        ExactSum sum = new ExactSum(2);
+        BigInteger[] exact = {BigInteger.ZERO, BigInteger.ZERO};
+        int adds = ExactSum.FLUSH_EVERY + 1000;
+        for (int i = 0; i < adds; i++) {
+            double big = (r.nextBoolean() ? -1 : 1) * (0x1p40 - Math.ulp(0x1p40) * (1 + r.nextInt(1000)));
+            double mixed = (r.nextBoolean() ? -1 : 1) * r.nextDouble() * Math.pow(2, r.nextInt(110) - 70);
+            double[] v = i % 2 == 0 ? new double[]{big, mixed} : new double[]{mixed, big};
+            if (i % 3 == 0) {
+                sum.add(v);
+            } else {
+                sum.add(0, v[0]);
+                sum.add(1, v[1]);
+            }
+            exact[0] = exact[0].add(truncated(v[0]));
+            exact[1] = exact[1].add(truncated(v[1]));
+        }
+        assertEquals(exact[0], integer(sum, 0));
+        assertEquals(exact[1], integer(sum, 1));
+    }
+
+    @Test
+    void javaSerializationKeepsValuesNotYetFlushed() throws Exception {
+        ExactSum s = new ExactSum(2);
+        s.add(new double[]{1.25, -0x1p-40});
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(s);
+        }
+        ExactSum back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (ExactSum) in.readObject();
+        }
+        back.add(new double[]{1, 1});
+        assertEquals(2.25, back.get(0));
+        assertEquals(1 - 0x1p-40, back.get(1));
+        assertEquals(ExactSum.of(s.high(), s.low()).get(1), s.get(1));
     }
 }

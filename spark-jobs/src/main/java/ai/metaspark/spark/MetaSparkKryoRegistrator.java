@@ -34,7 +34,7 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
         kryo.register(TaskEvaluation.class, new TaskEvaluationSerializer());
         kryo.register(TaskEvaluation[].class);
         kryo.register(MetaGradientAccumulator.class);
-        kryo.register(ExactSum.class);
+        kryo.register(ExactSum.class, new ExactSumSerializer());
         kryo.register(ArrayList.class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
@@ -55,6 +55,22 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
         @Override
         public TaskSpec read(Kryo kryo, Input in, Class<TaskSpec> type) {
             return new TaskSpec(Split.values()[in.readVarInt(true)], in.readLong(), in.readVarInt(true), in.readLong());
+        }
+    }
+
+    /** Length, then the 128-bit integers (upper halves, lower halves): the double accumulators are flushed first. */
+    static final class ExactSumSerializer extends Serializer<ExactSum> {
+        @Override
+        public void write(Kryo kryo, Output out, ExactSum s) {
+            out.writeVarInt(s.size(), true);
+            out.writeLongs(s.high());
+            out.writeLongs(s.low());
+        }
+
+        @Override
+        public ExactSum read(Kryo kryo, Input in, Class<ExactSum> type) {
+            int size = in.readVarInt(true);
+            return ExactSum.of(in.readLongs(size), in.readLongs(size));
         }
     }
 
