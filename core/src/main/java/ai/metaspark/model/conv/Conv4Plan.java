@@ -47,7 +47,9 @@ final class Conv4Plan implements AutoCloseable {
     private final Dnnl d;
     private final NativeScope scope = new NativeScope();
     private final ParamBuffers params;
+    /** Reorders of the loaded weights into the primitives' layouts, run when {@link ParamBuffers#version()} moved. */
     private final List<Runnable> weightsIn = new ArrayList<>();
+    private long weightsVersion = -1;
     private final List<Runnable> fwd = new ArrayList<>();
     private final List<Runnable> bwd = new ArrayList<>();
     private final List<Runnable> gradsOut = new ArrayList<>();
@@ -97,7 +99,10 @@ final class Conv4Plan implements AutoCloseable {
 
     /** Runs the forward pass on the input in {@link #x} and the loaded parameters; leaves the result in {@link #emb}. */
     void forward() {
-        Dnnl.run(weightsIn);
+        if (weightsVersion != params.version()) {
+            Dnnl.run(weightsIn);
+            weightsVersion = params.version();
+        }
         Dnnl.run(fwd);
         d.strm._wait();
     }

@@ -7,7 +7,9 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * The parameters and their gradients in oneDNN memories of the user layouts (conv weights OIHW, gamma and beta as
  * vectors), shared by every batch size's plan. {@link #load} copies a flat vector in, {@link #store} copies the
- * gradients out, both in {@link Conv4Spec}'s flat layout.
+ * gradients out, both in {@link Conv4Spec}'s flat layout. {@link #version()} changes whenever the loaded values do,
+ * so that a plan reorders the weights into its primitives' layouts only then: MAML's support passes of one meta-step
+ * all run at the same theta.
  */
 final class ParamBuffers {
     final memory[] w;
@@ -23,6 +25,8 @@ final class ParamBuffers {
     private final FloatPointer[] dgammaP;
     private final FloatPointer[] dbetaP;
     private final Conv4Spec spec;
+    private final float[] loaded;
+    private long version;
 
     ParamBuffers(Conv4Spec spec, engine eng, NativeScope scope) {
         this.spec = spec;
@@ -39,6 +43,7 @@ final class ParamBuffers {
         betaP = new FloatPointer[n];
         dgammaP = new FloatPointer[n];
         dbetaP = new FloatPointer[n];
+        loaded = new float[spec.numParams()];
         for (int b = 0; b < n; b++) {
             long[] wDims = {spec.filters(), spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL};
             memory.desc wd = scope.keep(new memory.desc(wDims, memory.data_type.f32, memory.format_tag.oihw));
@@ -58,12 +63,24 @@ final class ParamBuffers {
         }
     }
 
+    /** Copies {@code params} (its first {@link Conv4Spec#numParams()} values) in, unless they are the ones loaded last. */
     void load(float[] params) {
+        int count = loaded.length;
+        if (version > 0 && java.util.Arrays.equals(params, 0, count, loaded, 0, count)) {
+            return;
+        }
+        System.arraycopy(params, 0, loaded, 0, count);
+        version++;
         for (int b = 0; b < spec.blocks(); b++) {
             wP[b].put(params, spec.weightOffset(b), spec.weightCount(b));
             gammaP[b].put(params, spec.gammaOffset(b), spec.filters());
             betaP[b].put(params, spec.betaOffset(b), spec.filters());
         }
+    }
+
+    /** Counts the loads that changed the values: equal versions, equal parameters. */
+    long version() {
+        return version;
     }
 
     /** Block {@code b}'s batch-norm scale as loaded. */

@@ -255,4 +255,34 @@ class Conv4NetTest {
         for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
         return f;
     }
+
+    /** Weights are reordered only when the loaded parameters change: going back and forth gives each set's own bits. */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void parametersLoadedAgainGiveTheirOwnResults(Variant v) {
+        Conv4Spec spec = small(v);
+        double[] a = randomParams(spec, 3);
+        double[] b = randomParams(spec, 4);
+        double[] x = random(3 * spec.inputSize(), 5);
+        double[] fromA;
+        double[] fromB;
+        try (Conv4Net fresh = new Conv4Net(spec)) {
+            fromA = fresh.forward(a, x, 3);
+        }
+        try (Conv4Net fresh = new Conv4Net(spec)) {
+            fromB = fresh.forward(b, x, 3);
+        }
+        try (Conv4Net net = new Conv4Net(spec)) {
+            assertArrayEquals(fromA, net.forward(a, x, 3));
+            assertArrayEquals(fromA, net.forward(a.clone(), x, 3));
+            assertArrayEquals(fromB, net.forward(b, x, 3));
+            double[] oneChanged = a.clone();
+            oneChanged[spec.numParams() - 1] += 0.5;   // the last beta: the copy must not stop at a prefix
+            double[] betaChanged = net.forward(oneChanged, x, 3);
+            assertTrue(!Arrays.equals(fromA, betaChanged));
+            oneChanged[0] += 0.5;                       // a first-layer weight: a reorder must follow
+            assertTrue(!Arrays.equals(betaChanged, net.forward(oneChanged, x, 3)));
+            assertArrayEquals(fromA, net.forward(a, x, 3));
+        }
+    }
 }
