@@ -1,5 +1,7 @@
 package ai.metaspark.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -39,11 +41,34 @@ public final class RunConfig implements Serializable {
         Map<String, Object> raw;
         try {
             String text = new String(yaml.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.isBlank()) refuseDuplicateKeys(text, source);
             raw = text.isBlank() ? Map.of() : YAML.readValue(text, LinkedHashMap.class);
         } catch (IOException e) {
             throw new ConfigException("config file " + source + " is not a YAML mapping: " + e.getMessage(), e);
         }
         return of(raw == null ? Map.of() : raw, overrides);
+    }
+
+    /** A key given twice would silently take its last value: refused, with both lines. */
+    private static void refuseDuplicateKeys(String text, String source) throws IOException {
+        Map<String, Integer> lines = new java.util.HashMap<>();
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            int depth = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t.isStructStart()) {
+                    depth++;
+                } else if (t.isStructEnd()) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME && depth == 1) {
+                    int line = p.getTokenLocation().getLineNr();
+                    Integer first = lines.putIfAbsent(p.getCurrentName(), line);
+                    if (first != null) {
+                        throw new ConfigException("config file " + source + ": key '" + p.getCurrentName() + "' is given twice (lines "
+                                + first + " and " + line + ")");
+                    }
+                }
+            }
+        }
     }
 
     /** Validates a raw map plus overrides. */

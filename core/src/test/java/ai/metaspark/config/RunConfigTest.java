@@ -53,6 +53,7 @@ class RunConfigTest {
         assertMessage(() -> yaml("", "hidden=40,0"), "'hidden'");
         assertMessage(() -> yaml("", "noequals"), "bad override 'noequals'");
         assertMessage(() -> yaml("- just\n- a list\n"), "is not a YAML mapping");
+        assertMessage(() -> yaml("# a recipe\nmeta_batch: 4\nseed: 2\nmeta_batch: 8\n"), "key 'meta_batch' is given twice (lines 2 and 4)");
     }
 
     private static void assertMessage(Runnable r, String expected) {
