@@ -11,19 +11,31 @@ package ai.metaspark.model.conv;
  * head, the loss and the conversions at the boundary are in double.
  *
  * <p><b>Exact Hessian-vector products</b> ({@link #hessianVector}) run the R-operator ({@link Conv4Net#directionalForward},
- * {@link Conv4Net#directionalBackward} and the head's in double) on the state a {@link #gradient} left behind. Two
- * networks (slots) keep the last pass of the two most recent image sets each, so MAML's support-set gradient is still
- * there when its query-set passes have run and the Hessian-vector product at the same parameters needs no second
- * forward and backward; any other call recomputes them.
+ * {@link Conv4Net#directionalBackward} and the head's in double) on the state a {@link #gradient} left behind, so a
+ * product at the parameters and images of a kept gradient pass needs no second forward and backward. Two networks
+ * (slots) keep the last pass of the two most recent image sets each, so MAML's support-set gradient is still there
+ * when its query-set passes have run. A gradient on the same images at other parameters (the inner steps
+ * {@code p_0 .. p_k-1} on one support set) moves the slot's pass to a history of {@value #HISTORY} more networks
+ * instead of overwriting it, so the backward recursion of up to {@value #HISTORY} + 1 inner steps finds every pass.
+ * History networks only keep sets of at most {@value #HISTORY_MAX_IMAGES} images (their native memory grows with the
+ * set); any other product recomputes its pass.
  *
  * <p>Not thread-safe: one instance per thread; {@link #close()} frees the native memory.
  */
 public final class Conv4Classifier implements AutoCloseable {
+    /** Networks that keep earlier gradient passes on the same images (built on first use). */
+    static final int HISTORY = 4;
+    /** Largest image set whose passes the history keeps: it bounds the history's native memory (20-way 1-shot: 20). */
+    static final int HISTORY_MAX_IMAGES = 25;
     private final Conv4Spec spec;
     private final int classes;
     private final int emb;
     private final Slot[] slots;
+    /** Earlier passes on the image set of a slot, oldest first; at most {@link #HISTORY}. */
+    private final java.util.ArrayDeque<Slot> history = new java.util.ArrayDeque<>();
     private Slot current;
+    /** Gradient passes (forward and backward) run so far, recomputations for products included. */
+    private long passes;
     /** The conv part of a direction, then of H v, in f32. */
     private float[] convScratch;
 
@@ -114,6 +126,8 @@ public final class Conv4Classifier implements AutoCloseable {
     public double gradient(double[] params, double[] x, int[] labels, double[] grad) {
         Conv4Net.check("grad", grad.length, numParams());
         int n = labels.length;
+        if (n <= HISTORY_MAX_IMAGES) keepPassOf(params, x);
+        passes++;
         double[] e = embedChecked(params, x, n);
         double[] z = logits(params, e, n);
         double[] dz = new double[n * classes];
@@ -170,6 +184,11 @@ public final class Conv4Classifier implements AutoCloseable {
         for (int i = 0; i < h0; i++) out[i] = convScratch[i];
     }
 
+    /** Gradient passes run so far (each {@link #gradient}, and each product that found no kept pass). */
+    long passes() {
+        return passes;
+    }
+
     /** The softmax probability of class j for row i of the slot's last gradient (from its loss gradient: (P - Y) n). */
     private double probability(Slot s, int i, int j) {
         return s.dz[i * classes + j] * s.labels.length + (s.labels[i] == j ? 1 : 0);
@@ -179,7 +198,30 @@ public final class Conv4Classifier implements AutoCloseable {
         for (Slot s : slots) {
             if (s.holdsGradient(params, x, labels)) return s;
         }
+        for (Slot s : history) {
+            if (s.holdsGradient(params, x, labels)) return s;
+        }
         return null;
+    }
+
+    /**
+     * Before a gradient on {@code x} at {@code params}: if a slot holds a gradient pass on {@code x} at other
+     * parameters, it moves to the history (the oldest history network, or a new one, takes its place), so that the
+     * coming pass does not overwrite it.
+     */
+    private void keepPassOf(double[] params, double[] x) {
+        for (int i = 0; i < slots.length; i++) {
+            Slot s = slots[i];
+            if (s.x == x && s.hasGradient && !java.util.Arrays.equals(s.params, params)) {
+                Slot spare = history.size() < HISTORY ? new Slot(spec) : history.pollFirst();
+                history.addLast(s);
+                spare.x = x;
+                spare.hasGradient = false;
+                slots[i] = spare;
+                if (current == s) current = spare;
+                return;
+            }
+        }
     }
 
     /** The slot that last saw {@code x}, else the one used less recently; its gradient state is dropped. */
@@ -194,6 +236,11 @@ public final class Conv4Classifier implements AutoCloseable {
     /** Logits, row-major {@code [n, classes]}; those of the last {@link #gradient} when it ran on the same images and parameters. */
     public double[] predict(double[] params, double[] x, int n) {
         for (Slot s : slots) {
+            if (s.holdsGradient(params, x) && s.labels.length == n) {
+                return s.z.clone();
+            }
+        }
+        for (Slot s : history) {
             if (s.holdsGradient(params, x) && s.labels.length == n) {
                 return s.z.clone();
             }
@@ -301,6 +348,9 @@ public final class Conv4Classifier implements AutoCloseable {
     @Override
     public void close() {
         for (Slot s : slots) {
+            s.net.close();
+        }
+        for (Slot s : history) {
             s.net.close();
         }
     }

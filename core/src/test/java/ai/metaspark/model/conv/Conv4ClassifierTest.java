@@ -119,4 +119,45 @@ class Conv4ClassifierTest {
             assertTrue(last < 0.3 * first, v + ": loss went from " + first + " to " + last);
         }
     }
+
+    /**
+     * MAML's pattern with 5 inner steps: gradients on one support set at p_0..p_4, one on a query set, then products at
+     * p_4..p_0. The kept passes (two slots and the history) must give each product the bits of a fresh classifier's
+     * product at that p_j, computed from scratch, without a pass of their own; with one step more than the history
+     * holds, the oldest pass is recomputed, once, and still agrees.
+     */
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void productsAtEarlierInnerStepsUseTheirOwnPasses(Variant v) {
+        int[] labels = {0, 1, 2, 3, 4};
+        double[] support = random(labels.length * 784, 41);
+        double[] query = random(labels.length * 784, 42);
+        for (int steps = Conv4Classifier.HISTORY + 1; steps <= Conv4Classifier.HISTORY + 2; steps++) {
+            innerStepsThenProducts(v, steps, support, query, labels);
+        }
+    }
+
+    private static void innerStepsThenProducts(Variant v, int steps, double[] support, double[] query, int[] labels) {
+        Conv4Spec spec = new Conv4Spec(28, 1, 8, 4, v);
+        try (Conv4Classifier c = new Conv4Classifier(spec, CLASSES); Conv4Classifier fresh = new Conv4Classifier(spec, CLASSES)) {
+            double[][] p = new double[steps + 1][];
+            p[0] = params(c, 43);
+            double[] g = new double[c.numParams()];
+            for (int j = 0; j < steps; j++) {
+                c.gradient(p[j], support, labels, g);
+                p[j + 1] = axpy(p[j], -0.4, g);
+            }
+            c.gradient(p[steps], query, labels, g);
+            long passes = c.passes();
+            double[] dir = direction(c.numParams(), 44);
+            for (int j = steps - 1; j >= 0; j--) {
+                double[] kept = new double[c.numParams()];
+                c.hessianVector(p[j], support, labels, dir, kept);
+                double[] expected = new double[c.numParams()];
+                fresh.hessianVector(p[j], support.clone(), labels, dir, expected);   // a new image set: computes its pass
+                assertArrayEquals(expected, kept, v + " inner step " + j + " of " + steps);
+            }
+            assertEquals(steps - Conv4Classifier.HISTORY - 1, c.passes() - passes, steps + " steps: passes recomputed");
+        }
+    }
 }
