@@ -68,7 +68,6 @@ public final class SparkBench {
     private double timeSpark(Workload w, Recipe c, String master) {
         SparkConf conf = SparkRuntime.conf(master, "metaspark bench spark");
         if (master.startsWith("local-cluster")) {
-            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
             conf.set("spark.executor.memory", "1g");
         }
         JavaSparkContext sc = SparkRuntime.start(conf);

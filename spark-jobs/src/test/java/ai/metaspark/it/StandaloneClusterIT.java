@@ -1,6 +1,7 @@
 package ai.metaspark.it;
 
 import ai.metaspark.cli.MetaSparkCli;
+import ai.metaspark.spark.SparkRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,27 @@ class StandaloneClusterIT {
         assertArrayEquals(Files.readAllBytes(reference.resolve("meta-params.bin")), Files.readAllBytes(out.resolve("meta-params.bin")));
         assertEquals(Files.readAllLines(reference.resolve("eval.json")).get(2), Files.readAllLines(out.resolve("eval.json")).get(2), "eval mean");
         assertEquals(2, executorsRun(), "each worker ran an executor JVM");
+    }
+
+    /** Executors the cluster cannot start (more memory than a worker has): exit 5 within the bound, not a hang. */
+    @Test
+    void executorsThatNeverStartEndTheJobWithExitCode5() throws Exception {
+        Path out = tmp.resolve("no-executors");
+        List<String> submit = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+                "--class", "ai.metaspark.cli.MetaSparkCli", "--conf", "spark.executor.memory=64g",
+                "--conf", SparkRuntime.EXECUTOR_START_TIMEOUT + "=15s",
+                "--conf", "spark.driver.host=127.0.0.1", Cluster.clusterJar().toString()));
+        submit.addAll(Cluster.shortTraining(out.toString()));
+        Path log = logs.resolve("submit-no-executors.log");
+        long t0 = System.nanoTime();
+        int code = Cluster.run(Cluster.java(cp, "org.apache.spark.deploy.SparkSubmit",
+                submit.toArray(String[]::new)), Cluster.sparkEnv(), log, Duration.ofMinutes(3));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(5, code, Cluster.tail(log));
+        assertTrue(Cluster.logContains(log, "no executor registered with master " + master + " within 15 s", 1), Cluster.tail(log));
+        assertTrue(Cluster.logContains(log, "spark.executor.memory=64g", 1), Cluster.tail(log));
+        assertTrue(seconds < 90, "failed after " + seconds + " s");
+        assertTrue(!Files.exists(out.resolve("eval.json")), "no result written");
     }
 
     /** Workers whose work folder holds an executor's stderr. */
