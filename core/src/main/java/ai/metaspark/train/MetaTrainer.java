@@ -9,6 +9,7 @@ import ai.metaspark.task.Split;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The outer loop, the same whoever runs the tasks: sample the meta-batch of the step, get its summed meta-gradient
@@ -20,12 +21,19 @@ public final class MetaTrainer {
     private final TaskRunner runner;
     private final RunLog log;
     private final PrintStream console;
+    private final BooleanSupplier stopRequested;
 
     public MetaTrainer(Experiment experiment, TaskRunner runner, RunLog log, PrintStream console) {
+        this(experiment, runner, log, console, () -> false);
+    }
+
+    /** A trainer that stops at the next segment boundary once {@code stopRequested} says so (see {@link #train}). */
+    public MetaTrainer(Experiment experiment, TaskRunner runner, RunLog log, PrintStream console, BooleanSupplier stopRequested) {
         this.experiment = experiment;
         this.runner = runner;
         this.log = log;
         this.console = console;
+        this.stopRequested = stopRequested;
     }
 
     /** A fresh state: initial meta-parameters and an empty optimizer. */
@@ -37,7 +45,8 @@ public final class MetaTrainer {
     /**
      * Trains from {@code state} to the end (or an early stop) and returns the final state. Steps run in segments that
      * end at every log, validation and checkpoint step (and are shorter when {@link Experiment.Execution#stepsPerJob()} says so);
-     * segmenting changes no bits.
+     * segmenting changes no bits. When a stop is requested, the segment running finishes, a checkpoint of the step
+     * reached is written and {@link StoppedException} is thrown.
      */
     public TrainState train(TrainState state) {
         Schedule schedule = experiment.schedule();
@@ -62,9 +71,11 @@ public final class MetaTrainer {
             boolean stop = schedule.patience() > 0 && current.badValidations() >= schedule.patience();
             boolean end = stop || to == steps;
             int every = schedule.checkpointEvery();
-            if (end || (every > 0 && to % every == 0)) log.checkpoint(current);
+            boolean stopping = !end && stopRequested.getAsBoolean();
+            if (end || stopping || (every > 0 && to % every == 0)) log.checkpoint(current);
             StepRecord last = segment.steps().get(segment.steps().size() - 1);
             progress.maybePrint(to, last.preLoss(), last.postLoss(), end);
+            if (stopping) throw new StoppedException(to);
             if (stop) {
                 console.printf("early stop at step %d: no validation improvement in %d validations%n", to, current.badValidations());
                 break;

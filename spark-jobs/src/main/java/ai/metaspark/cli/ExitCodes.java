@@ -11,6 +11,8 @@ public final class ExitCodes {
     public static final int DIVERGED = 4;
     /** The environment failed: BLAS self-check, cluster, file system. */
     public static final int INFRASTRUCTURE = 5;
+    /** Stopped by SIGTERM or SIGINT after checkpointing the step reached; {@code --resume} continues it. */
+    public static final int STOPPED = 6;
 
     private ExitCodes() {
     }

@@ -3,6 +3,7 @@ package ai.metaspark.cli;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.data.DataException;
 import ai.metaspark.train.DivergedException;
+import ai.metaspark.train.StoppedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,7 @@ public final class MetaSparkCli implements Runnable {
         if (e instanceof ConfigException) return ExitCodes.BAD_CONFIG;
         if (e instanceof DivergedException) return ExitCodes.DIVERGED;
         if (e instanceof DataException) return ExitCodes.DATA_MISSING;
+        if (e instanceof StoppedException) return ExitCodes.STOPPED;
         return ExitCodes.INFRASTRUCTURE;
     }
 

@@ -20,10 +20,13 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Meta-trains one configuration (through Spark, or in-process), meta-tests the result on unseen tasks and fills the
  * run folder. A finished run folder is left alone; an unfinished one continues from its newest checkpoint when asked.
+ * SIGTERM or SIGINT during training stops it at the next segment boundary with a checkpoint ({@link StopSignals},
+ * {@link ai.metaspark.train.StoppedException}).
  */
 public final class TrainJob {
     private final Recipe recipe;
@@ -60,13 +63,17 @@ public final class TrainJob {
 
     private EvalResult trainAndTest(Experiment e, RunFolder run, TaskRunner runner, TrainState resumed) throws IOException {
         RunLog log = runner instanceof SparkTaskRunner spark ? spark.withStageMetrics(run) : run;
-        MetaTrainer trainer = new MetaTrainer(e, runner, log, console);
+        AtomicBoolean stop = new AtomicBoolean();
+        MetaTrainer trainer = new MetaTrainer(e, runner, log, console, stop::get);
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
                 e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
                 resumed != null ? ", resuming at step " + resumed.step() : "", run.path());
         long t0 = System.nanoTime();
-        TrainState state = trainer.train(start);
+        TrainState state;
+        try (StopSignals signals = new StopSignals(stop)) {
+            state = trainer.train(start);
+        }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double[] meta = MetaTrainer.result(e.schedule(), state);
         console.printf("meta-test on %d unseen tasks%n", e.evaluation().tasks());
