@@ -12,7 +12,8 @@ import java.util.Locale;
 
 /**
  * Builds the Spark context of a job. The master is {@code --master} when given, else {@code spark.master} from
- * {@code spark-submit}, else embedded {@code local[*]}. Kryo with required registration is always on. On
+ * {@code spark-submit}, else embedded {@code local[*]}. Kryo with required registration is always on. The Spark UI
+ * and event logs follow the cluster's settings (the UI is off by default only on {@code local} masters). On
  * {@code local-cluster} the executors get the launcher's class path. On a cluster master (not {@code local[...]}, no
  * dynamic allocation) the job waits at most {@value #EXECUTOR_START_TIMEOUT} (default
  * {@value #DEFAULT_EXECUTOR_START_TIMEOUT}) for a first executor, then fails with what to check, instead of waiting
@@ -50,9 +51,9 @@ public final class SparkRuntime {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false"); // a run on this machine: no web server unless asked for
         }
-        conf.setIfMissing("spark.ui.enabled", "false");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false"); // MetaSpark prints its own progress
         return conf;
     }
 

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -110,6 +111,7 @@ public final class SparkTaskRunner implements TaskRunner {
 
     @Override
     public Segment train(Experiment experiment, int from, int to, double[] meta, double[] optimizerState) {
+        sc.setJobDescription(to - from == 1 ? "meta-step " + to : "meta-steps " + (from + 1) + "-" + to);
         int tasks = barrierTasks(experiment);
         if (to - from == 1 || tasks < 1) return TaskRunner.super.train(experiment, from, to, meta, optimizerState);
         Broadcast<double[][]> start = sc.broadcast(new double[][]{meta, optimizerState});
@@ -158,6 +160,7 @@ public final class SparkTaskRunner implements TaskRunner {
 
     @Override
     public List<TaskEvaluation> evaluate(double[] meta, List<TaskSpec> specs) {
+        if (!specs.isEmpty()) sc.setJobDescription(specs.get(0).split().name().toLowerCase(Locale.ROOT) + ": " + specs.size() + " tasks");
         Broadcast<double[]> theta = sc.broadcast(meta);
         Broadcast<Experiment> shared = experiment;
         String key = runKey;

@@ -72,13 +72,15 @@ class SparkTaskRunnerTest {
     }
 
     @Test
-    void aMultiStepSegmentIsOneSparkJob() throws Exception {
+    void aMultiStepSegmentIsOneSparkJobDescribedByItsSteps() throws Exception {
         RunConfig c = CONFIG.with("steps_per_job=6");
         AtomicInteger jobs = new AtomicInteger();
+        List<String> descriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
         SparkListener counter = new SparkListener() {
             @Override
             public void onJobStart(SparkListenerJobStart start) {
                 jobs.incrementAndGet();
+                descriptions.add(start.properties().getProperty("spark.job.description"));
             }
         };
         sc.sc().addSparkListener(counter);
@@ -87,6 +89,7 @@ class SparkTaskRunnerTest {
             assertArrayEquals(reference, train(e, spark));
             sc.sc().listenerBus().waitUntilEmpty();
             assertEquals(2, jobs.get(), "12 steps in segments of 6");
+            assertEquals(List.of("meta-steps 1-6", "meta-steps 7-12"), descriptions, "what the Spark UI shows");
         } finally {
             sc.sc().removeSparkListener(counter);
         }
