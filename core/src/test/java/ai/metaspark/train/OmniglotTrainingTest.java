@@ -30,7 +30,7 @@ class OmniglotTrainingTest {
     /** Skips the test when the data is not there. */
     private static void assumeData() {
         Path data = Path.of(DataLocation.resolve(RunConfig.defaults().get(ai.metaspark.config.Keys.DATA)));
-        Assumptions.assumeTrue(Files.exists(data.resolve("images_background.zip")), "no Omniglot data at " + data);
+        ai.metaspark.data.omniglot.OmniglotTestData.requirePresent(data);
     }
 
     private static RunConfig config(String... overrides) {

@@ -14,7 +14,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Where the real Omniglot data lies, and small synthetic Omniglot folders for tests of bad input. */
-final class OmniglotTestData {
+public final class OmniglotTestData {
     private OmniglotTestData() {
     }
 
@@ -23,9 +23,24 @@ final class OmniglotTestData {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         while (dir != null && !(Files.isDirectory(dir.resolve("core")) && Files.exists(dir.resolve("pom.xml")))) dir = dir.getParent();
         Path data = (dir == null ? Path.of("..") : dir.getParent()).resolve("shared/data/omniglot").normalize();
-        Assumptions.assumeTrue(Files.exists(data.resolve("images_background.zip")),
-                "Omniglot data not found at " + data + " (see README, Data); real-data tests skipped");
+        requirePresent(data);
         return data;
+    }
+
+    /**
+     * Skips the calling test when Omniglot is not at {@code data}, except under {@code CI=true}, where CI has the data
+     * by contract and a missing folder must fail the run instead of silently skipping its tests.
+     */
+    public static void requirePresent(Path data) {
+        requirePresent(data, System.getenv("CI"));
+    }
+
+    /** {@link #requirePresent(Path)} with the value of {@code CI} given. */
+    static void requirePresent(Path data, String ci) {
+        boolean present = Files.exists(data.resolve("images_background.zip"));
+        String message = "Omniglot data not found at " + data + " (see README, Data)";
+        if (!present && "true".equalsIgnoreCase(ci)) throw new AssertionError(message + "; CI=true requires it");
+        Assumptions.assumeTrue(present, message + "; real-data tests skipped");
     }
 
     /** A 105x105 one-bit PNG, white, with ink (black) where {@code inked} says. */
