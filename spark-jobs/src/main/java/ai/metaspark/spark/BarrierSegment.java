@@ -37,18 +37,18 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     private final int from;
     private final int to;
     private final InetSocketAddress driver;
-    private final long token;
+    private final byte[] key;
 
     /** @param start the meta-parameters and the optimizer state at step {@code from} */
     BarrierSegment(String runKey, Broadcast<Experiment> experiment, Broadcast<double[][]> start, int from, int to, InetSocketAddress driver,
-                   long token) {
+                   byte[] key) {
         this.runKey = runKey;
         this.experiment = experiment;
         this.start = start;
         this.from = from;
         this.to = to;
         this.driver = driver;
-        this.token = token;
+        this.key = key;
     }
 
     /** Runs the segment in the calling barrier task; task 0 sends the outcome to the driver. Returns nothing. */
@@ -56,7 +56,7 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     public Iterator<Integer> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int me = ctx.partitionId();
-        try (AllReduceClient sums = new AllReduceClient(driver, token, ctx.stageAttemptNumber(), me,
+        try (AllReduceClient sums = new AllReduceClient(driver, key, ctx.stageAttemptNumber(), me,
                 SparkEnv.get().serializer())) {
             Object outcome = run(sums, me, ctx.getTaskInfos().length);
             if (me == 0) sums.finish(outcome);

@@ -120,7 +120,7 @@ public final class SparkTaskRunner implements TaskRunner {
                 sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer())) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
             BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
-                    InetSocketAddress.createUnresolved(host, sums.port()), sums.token());
+                    InetSocketAddress.createUnresolved(host, sums.port()), sums.key());
             RDD<Integer> none = ids.barrier().mapPartitions(segment, false, ClassTag$.MODULE$.apply(Integer.class));
             // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
             none.toJavaRDD().repartition(1).count();

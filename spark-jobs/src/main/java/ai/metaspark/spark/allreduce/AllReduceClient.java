@@ -20,21 +20,23 @@ public final class AllReduceClient implements AutoCloseable {
     private final Wire wire;
 
     /**
-     * @param token      the server's secret
+     * @param key        the server's secret ({@link AllReduceServer#key()}); proven, never sent
      * @param attempt    the Spark stage attempt (its tasks form one group)
      * @param partition  this task's index in the barrier stage
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
      */
-    public AllReduceClient(InetSocketAddress driver, long token, int attempt, int partition, Serializer serializer) {
+    public AllReduceClient(InetSocketAddress driver, byte[] key, int attempt, int partition, Serializer serializer) {
         this.wire = new Wire(serializer);
         try {
             socket = new Socket(driver.getHostString(), driver.getPort());
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            out.writeLong(token);
+            byte[] challenge = new byte[AllReduceServer.CHALLENGE_BYTES];
+            in.readFully(challenge);
             out.writeInt(attempt);
             out.writeInt(partition);
+            out.write(Handshake.mac(key, challenge, attempt, partition));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);

@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,16 +26,23 @@ import java.util.concurrent.CompletableFuture;
  * diverged sends a failure frame instead of its sum; then every task gets the failure, so all stop at the same step.
  * At the end task 0 sends the segment's outcome on the same connection (every task holds the same bits), so the job
  * itself returns nothing: no result travels through Spark's shuffle and collect.
+ *
+ * <p>Joining: the server sends a fresh random challenge and the task answers with its attempt, its partition and
+ * {@code HMAC-SHA256(key, challenge, attempt, partition)}, the key being a random secret of this segment that reaches the
+ * tasks in their closure (through Spark's own, possibly encrypted, RPC). The key never crosses this connection and an
+ * answer cannot be replayed; a connection that fails the check is closed. Each hello runs on its own thread with a
+ * {@value #HELLO_TIMEOUT_MS} ms limit, so a stray or silent connection delays no task.
  */
 public final class AllReduceServer implements AutoCloseable {
-    private static final int HELLO_TIMEOUT_MS = 60_000;
+    static final int HELLO_TIMEOUT_MS = 10_000;
+    static final int CHALLENGE_BYTES = 32;
     /** A frame length that says: this task's share of the step is not finite (it diverged); a message follows. */
     static final int FAILED = -1;
     /** A frame length that says: the segment is over; its outcome follows (length, bytes), answered by {@link #ACK}. */
     static final int OUTCOME = -2;
     static final int ACK = 1;
     private final ServerSocket server;
-    private final long token = new SecureRandom().nextLong();
+    private final byte[] key = Handshake.randomBytes(32);
     private final int tasks;
     private final int size;
     private final Map<Integer, Socket[]> groups = new HashMap<>();
@@ -69,9 +75,9 @@ public final class AllReduceServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** The secret every task must present, so that nothing else on the network joins the sum. */
-    public long token() {
-        return token;
+    /** The secret every task must prove it holds, so that nothing else on the network joins the sum (a copy). */
+    public byte[] key() {
+        return key.clone();
     }
 
     /**
@@ -87,25 +93,43 @@ public final class AllReduceServer implements AutoCloseable {
     private void accept() {
         while (!server.isClosed()) {
             try {
-                join(server.accept());
+                Socket s = server.accept();
+                Thread hello = new Thread(() -> hello(s), "metaspark-allreduce-hello");
+                hello.setDaemon(true);
+                hello.start();
             } catch (IOException e) {
                 if (!server.isClosed()) System.err.println("all-reduce: " + e.getMessage());
             }
         }
     }
 
-    private void join(Socket s) throws IOException {
-        s.setTcpNoDelay(true);
-        s.setSoTimeout(HELLO_TIMEOUT_MS);
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        long presented = in.readLong();
-        int attempt = in.readInt();
-        int partition = in.readInt();
-        s.setSoTimeout(0);
-        if (presented != token || partition < 0 || partition >= tasks) {
-            s.close();
-            return;
+    /** Checks a new connection's answer to a fresh challenge; a task that passes joins its attempt's group. */
+    private void hello(Socket s) {
+        try {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(HELLO_TIMEOUT_MS);
+            byte[] challenge = Handshake.randomBytes(CHALLENGE_BYTES);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.write(challenge);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int attempt = in.readInt();
+            int partition = in.readInt();
+            byte[] answer = new byte[Handshake.MAC_BYTES];
+            in.readFully(answer);
+            s.setSoTimeout(0);
+            if (!Handshake.verify(key, challenge, attempt, partition, answer) || partition < 0 || partition >= tasks) {
+                System.err.println("all-reduce: refused a connection from " + s.getRemoteSocketAddress() + " (failed authentication)");
+                s.close();
+                return;
+            }
+            join(s, attempt, partition);
+        } catch (IOException e) {
+            closeQuietly(s); // a silent or broken hello: only that connection is dropped
         }
+    }
+
+    private void join(Socket s, int attempt, int partition) {
         Socket[] group;
         synchronized (groups) {
             group = groups.computeIfAbsent(attempt, a -> new Socket[tasks]);

@@ -1,0 +1,72 @@
+package ai.metaspark.spark.allreduce;
+
+import ai.metaspark.algo.TaskOutcome;
+import ai.metaspark.spark.SparkRuntime;
+import ai.metaspark.train.MetaGradientAccumulator;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.Serializer;
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The all-reduce on its own: who may join, and what a stray connection can do to a segment (nothing). */
+class AllReduceTest {
+    private final Serializer kryo = new KryoSerializer(SparkRuntime.conf("local[1]", "all-reduce"));
+
+    private static MetaGradientAccumulator partial(double... g) {
+        return new MetaGradientAccumulator(g.length).add(new TaskOutcome(g, 1.0, 0.5));
+    }
+
+    @Test
+    void aClientWithoutTheKeyIsRefusedAndASilentConnectionDelaysNoTask() throws Exception {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo);
+             Socket silent = new Socket("127.0.0.1", server.port())) {
+            InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
+            byte[] wrong = server.key();
+            wrong[0] ^= 1;
+            long t0 = System.nanoTime();
+            try (AllReduceClient intruder = new AllReduceClient(at, wrong, 0, 0, kryo)) {
+                assertThrows(UncheckedIOException.class, () -> intruder.reduce(partial(100, 100, 100)), "refused: connection closed");
+            }
+            List<CompletableFuture<double[]>> sums = new ArrayList<>();
+            double[][] parts = {{1.5, -2, 0.25}, {0.5, 4, -0.25}};
+            for (int t = 0; t < 2; t++) {
+                int me = t;
+                sums.add(CompletableFuture.supplyAsync(() -> {
+                    try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo)) {
+                        double[] sum = c.reduce(partial(parts[me])).meanGradient();
+                        if (me == 0) c.finish(new double[]{7});
+                        return sum;
+                    }
+                }));
+            }
+            double[] expected = partial(parts[0]).merge(partial(parts[1])).meanGradient();
+            for (CompletableFuture<double[]> f : sums) assertArrayEquals(expected, f.get(30, TimeUnit.SECONDS));
+            assertArrayEquals(new double[]{7}, (double[]) server.outcome());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < AllReduceServer.HELLO_TIMEOUT_MS / 1000.0, "took " + seconds + " s beside a silent connection");
+        }
+    }
+
+    @Test
+    void theKeyNeverCrossesTheConnectionAndAnAnswerFitsOneChallengeOnly() {
+        byte[] key = Handshake.randomBytes(32);
+        byte[] c1 = Handshake.randomBytes(AllReduceServer.CHALLENGE_BYTES);
+        byte[] c2 = Handshake.randomBytes(AllReduceServer.CHALLENGE_BYTES);
+        byte[] answer = Handshake.mac(key, c1, 0, 1);
+        assertTrue(Handshake.verify(key, c1, 0, 1, answer));
+        assertTrue(!Handshake.verify(key, c2, 0, 1, answer), "a replayed answer fails a new challenge");
+        assertTrue(!Handshake.verify(key, c1, 0, 0, answer), "bound to the partition");
+        assertTrue(!Handshake.verify(key, c1, 1, 1, answer), "bound to the attempt");
+    }
+}
