@@ -38,10 +38,11 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     private final int to;
     private final InetSocketAddress driver;
     private final byte[] key;
+    private final int heartbeatMs;
 
     /** @param start the meta-parameters and the optimizer state at step {@code from} */
     BarrierSegment(String runKey, Broadcast<Experiment> experiment, Broadcast<double[][]> start, int from, int to, InetSocketAddress driver,
-                   byte[] key) {
+                   byte[] key, int heartbeatMs) {
         this.runKey = runKey;
         this.experiment = experiment;
         this.start = start;
@@ -49,6 +50,7 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
         this.to = to;
         this.driver = driver;
         this.key = key;
+        this.heartbeatMs = heartbeatMs;
     }
 
     /** Runs the segment in the calling barrier task; task 0 sends the outcome to the driver. Returns nothing. */
@@ -57,7 +59,7 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int me = ctx.partitionId();
         try (AllReduceClient sums = new AllReduceClient(driver, key, ctx.stageAttemptNumber(), me,
-                SparkEnv.get().serializer())) {
+                SparkEnv.get().serializer(), heartbeatMs)) {
             Object outcome = run(sums, me, ctx.getTaskInfos().length);
             if (me == 0) sums.finish(outcome);
         }

@@ -38,6 +38,8 @@ import java.util.stream.IntStream;
 public final class SparkTaskRunner implements TaskRunner {
     /** Spark property: the driver port barrier tasks send their sums to (default 0: any free port). */
     public static final String ALLREDUCE_PORT = "spark.metaspark.allreduce.port";
+    /** How long a barrier task may stay silent before its stage fails (a Spark time string; tasks beat 4x as often). */
+    public static final String ALLREDUCE_TIMEOUT = "spark.metaspark.allreduce.timeout";
     private static final int TREE_DEPTH = 2;
     private final JavaSparkContext sc;
     private final Broadcast<Experiment> experiment;
@@ -116,11 +118,12 @@ public final class SparkTaskRunner implements TaskRunner {
         if (to - from == 1 || tasks < 1) return TaskRunner.super.train(experiment, from, to, meta, optimizerState);
         Broadcast<double[][]> start = sc.broadcast(new double[][]{meta, optimizerState});
         String host = sc.getConf().get("spark.driver.host");
+        int timeoutMs = (int) sc.getConf().getTimeAsMs(ALLREDUCE_TIMEOUT, "60s");
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
-                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer())) {
+                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer(), timeoutMs)) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
             BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
-                    InetSocketAddress.createUnresolved(host, sums.port()), sums.key());
+                    InetSocketAddress.createUnresolved(host, sums.port()), sums.key(), timeoutMs / 4);
             RDD<Integer> none = ids.barrier().mapPartitions(segment, false, ClassTag$.MODULE$.apply(Integer.class));
             // the shuffle makes the barrier stage a shuffle-map stage: Spark re-runs a failed one, not a result stage
             none.toJavaRDD().repartition(1).count();

@@ -18,14 +18,16 @@ public final class AllReduceClient implements AutoCloseable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Wire wire;
+    private final Thread heartbeat;
 
     /**
      * @param key        the server's secret ({@link AllReduceServer#key()}); proven, never sent
      * @param attempt    the Spark stage attempt (its tasks form one group)
      * @param partition  this task's index in the barrier stage
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
+     * @param heartbeatMs how often to tell the server this task is alive while it computes (0: never, for tests)
      */
-    public AllReduceClient(InetSocketAddress driver, byte[] key, int attempt, int partition, Serializer serializer) {
+    public AllReduceClient(InetSocketAddress driver, byte[] key, int attempt, int partition, Serializer serializer, int heartbeatMs) {
         this.wire = new Wire(serializer);
         try {
             socket = new Socket(driver.getHostString(), driver.getPort());
@@ -40,6 +42,26 @@ public final class AllReduceClient implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);
+        }
+        heartbeat = heartbeatMs > 0 ? new Thread(() -> beat(heartbeatMs), "metaspark-allreduce-heartbeat") : null;
+        if (heartbeat != null) {
+            heartbeat.setDaemon(true);
+            heartbeat.start();
+        }
+    }
+
+    /** Sends a heartbeat frame every {@code ms} until closed; frames never interleave (both sides lock {@code out}). */
+    private void beat(int ms) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(ms);
+                synchronized (out) {
+                    out.writeInt(AllReduceServer.HEARTBEAT);
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // closed: the connection's own reads report a lost driver
         }
     }
 
@@ -63,9 +85,11 @@ public final class AllReduceClient implements AutoCloseable {
     /** Task 0's last message: the segment's outcome (any registered object); returns once the driver has it. */
     public void finish(Object outcome) {
         try {
-            out.writeInt(AllReduceServer.OUTCOME);
-            wire.write(out, outcome);
-            out.flush();
+            synchronized (out) {
+                out.writeInt(AllReduceServer.OUTCOME);
+                wire.write(out, outcome);
+                out.flush();
+            }
             if (in.readByte() != AllReduceServer.ACK) throw new IOException("the driver did not acknowledge the segment's outcome");
         } catch (IOException e) {
             throw new UncheckedIOException("all-reduce connection to the driver lost", e);
@@ -78,8 +102,10 @@ public final class AllReduceClient implements AutoCloseable {
 
     private MetaGradientAccumulator exchange(Send send) {
         try {
-            send.to();
-            out.flush();
+            synchronized (out) {
+                send.to();
+                out.flush();
+            }
             int length = in.readInt();
             if (length == AllReduceServer.FAILED) throw new ArithmeticException(in.readUTF());
             return wire.read(in, length);
@@ -90,6 +116,7 @@ public final class AllReduceClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (heartbeat != null) heartbeat.interrupt();
         AllReduceServer.closeQuietly(socket);
     }
 }

@@ -32,6 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * tasks in their closure (through Spark's own, possibly encrypted, RPC). The key never crosses this connection and an
  * answer cannot be replayed; a connection that fails the check is closed. Each hello runs on its own thread with a
  * {@value #HELLO_TIMEOUT_MS} ms limit, so a stray or silent connection delays no task.
+ *
+ * <p>Liveness: a task sends a heartbeat frame every quarter of {@code timeoutMs} while it computes, and the server
+ * gives up on a group when a member stays silent for {@code timeoutMs}: a lost executor (a network partition, a
+ * frozen process) fails its stage within that bound, and Spark re-runs it, instead of blocking the driver and the
+ * other tasks forever.
  */
 public final class AllReduceServer implements AutoCloseable {
     static final int HELLO_TIMEOUT_MS = 10_000;
@@ -41,12 +46,15 @@ public final class AllReduceServer implements AutoCloseable {
     /** A frame length that says: the segment is over; its outcome follows (length, bytes), answered by {@link #ACK}. */
     static final int OUTCOME = -2;
     static final int ACK = 1;
+    /** A frame length that says: this task is alive and still computing its share; nothing follows. */
+    static final int HEARTBEAT = -3;
     private final ServerSocket server;
     private final byte[] key = Handshake.randomBytes(32);
     private final int tasks;
     private final int size;
     private final Map<Integer, Socket[]> groups = new HashMap<>();
     private final Serializer serializer;
+    private final int timeoutMs;
     private final CompletableFuture<Object> outcome = new CompletableFuture<>();
 
     /**
@@ -55,8 +63,9 @@ public final class AllReduceServer implements AutoCloseable {
      * @param tasks    barrier tasks per stage attempt
      * @param size       meta-parameter count
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
+     * @param timeoutMs  how long a task may stay silent (no frame, no heartbeat) before its group is given up
      */
-    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer) {
+    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer, int timeoutMs) {
         try {
             server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
         } catch (IOException e) {
@@ -66,6 +75,7 @@ public final class AllReduceServer implements AutoCloseable {
         this.tasks = tasks;
         this.size = size;
         this.serializer = serializer;
+        this.timeoutMs = timeoutMs;
         Thread acceptor = new Thread(this::accept, "metaspark-allreduce");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -117,7 +127,7 @@ public final class AllReduceServer implements AutoCloseable {
             int partition = in.readInt();
             byte[] answer = new byte[Handshake.MAC_BYTES];
             in.readFully(answer);
-            s.setSoTimeout(0);
+            s.setSoTimeout(timeoutMs);
             if (!Handshake.verify(key, challenge, attempt, partition, answer) || partition < 0 || partition >= tasks) {
                 System.err.println("all-reduce: refused a connection from " + s.getRemoteSocketAddress() + " (failed authentication)");
                 s.close();
@@ -154,12 +164,15 @@ public final class AllReduceServer implements AutoCloseable {
                 in[i] = new DataInputStream(new BufferedInputStream(group[i].getInputStream()));
                 out[i] = new DataOutputStream(new BufferedOutputStream(group[i].getOutputStream()));
             }
-            for (int first = in[0].readInt(); first != OUTCOME; first = in[0].readInt()) {
+            for (int first = frame(in[0]); first != OUTCOME; first = frame(in[0])) {
                 round(wire, first, in, out);
             }
             outcome.complete(wire.read(in[0], in[0].readInt()));
             out[0].writeByte(ACK);
             out[0].flush();
+        } catch (java.net.SocketTimeoutException e) {
+            System.err.println("all-reduce: a task of the segment sent nothing for " + timeoutMs / 1000
+                    + " s (a lost or frozen executor); failing its stage so that Spark re-runs it");
         } catch (IOException e) {
             // a task failed or was killed: closing the group fails the others, Spark re-runs the stage
         } finally {
@@ -172,7 +185,7 @@ public final class AllReduceServer implements AutoCloseable {
         MetaGradientAccumulator total = new MetaGradientAccumulator(size);
         String failure = null;
         for (int t = 0; t < tasks; t++) {
-            int length = t == 0 ? first : in[t].readInt();
+            int length = t == 0 ? first : frame(in[t]);
             if (length == FAILED) {
                 String m = in[t].readUTF();
                 if (failure == null) failure = m;
@@ -191,6 +204,13 @@ public final class AllReduceServer implements AutoCloseable {
             }
             o.flush();
         }
+    }
+
+    /** The next frame length, past any heartbeats. */
+    private static int frame(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        while (length == HEARTBEAT) length = in.readInt();
+        return length;
     }
 
     static void closeQuietly(Socket s) {

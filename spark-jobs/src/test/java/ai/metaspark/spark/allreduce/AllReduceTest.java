@@ -29,13 +29,13 @@ class AllReduceTest {
 
     @Test
     void aClientWithoutTheKeyIsRefusedAndASilentConnectionDelaysNoTask() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo);
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 60_000);
              Socket silent = new Socket("127.0.0.1", server.port())) {
             InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
             byte[] wrong = server.key();
             wrong[0] ^= 1;
             long t0 = System.nanoTime();
-            try (AllReduceClient intruder = new AllReduceClient(at, wrong, 0, 0, kryo)) {
+            try (AllReduceClient intruder = new AllReduceClient(at, wrong, 0, 0, kryo, 0)) {
                 assertThrows(UncheckedIOException.class, () -> intruder.reduce(partial(100, 100, 100)), "refused: connection closed");
             }
             List<CompletableFuture<double[]>> sums = new ArrayList<>();
@@ -43,7 +43,7 @@ class AllReduceTest {
             for (int t = 0; t < 2; t++) {
                 int me = t;
                 sums.add(CompletableFuture.supplyAsync(() -> {
-                    try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo)) {
+                    try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo, 1000)) {
                         double[] sum = c.reduce(partial(parts[me])).meanGradient();
                         if (me == 0) c.finish(new double[]{7});
                         return sum;
@@ -68,5 +68,42 @@ class AllReduceTest {
         assertTrue(!Handshake.verify(key, c2, 0, 1, answer), "a replayed answer fails a new challenge");
         assertTrue(!Handshake.verify(key, c1, 0, 0, answer), "bound to the partition");
         assertTrue(!Handshake.verify(key, c1, 1, 1, answer), "bound to the attempt");
+    }
+
+    /** Task 1 of 2 computes for {@code computeMs} (beating every {@code heartbeatMs}, 0: silent) before it sends; task 0 at once. */
+    private CompletableFuture<double[]>[] step(AllReduceServer server, int computeMs, int heartbeatMs) {
+        InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
+        @SuppressWarnings("unchecked")
+        CompletableFuture<double[]>[] f = new CompletableFuture[2];
+        for (int t = 0; t < 2; t++) {
+            int me = t;
+            f[t] = CompletableFuture.supplyAsync(() -> {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo, heartbeatMs)) {
+                    if (me == 1) Thread.sleep(computeMs);
+                    return c.reduce(partial(me, 1, 2)).meanGradient();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return f;
+    }
+
+    @Test
+    void aSilentTaskFailsItsGroupWithinTheTimeoutWhileABusyOneThatBeatsDoesNot() throws Exception {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500)) {
+            CompletableFuture<double[]>[] busy = step(server, 4000, 300);
+            assertArrayEquals(new double[]{0.5, 1, 2}, busy[0].get(30, TimeUnit.SECONDS), "4 s of work, alive all along");
+        }
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500)) {
+            long t0 = System.nanoTime();
+            CompletableFuture<double[]>[] silent = step(server, 60_000, 0);
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> silent[0].get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof UncheckedIOException, e.toString());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 6, "the waiting task failed after " + seconds + " s (timeout 1.5 s)");
+            silent[1].cancel(true);
+        }
     }
 }
