@@ -58,7 +58,7 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     public Iterator<Integer> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int me = ctx.partitionId();
-        try (AllReduceClient sums = new AllReduceClient(driver, key, ctx.stageAttemptNumber(), me,
+        try (AllReduceClient sums = new AllReduceClient(driver, key, SparkEnv.get().securityManager().getSecretKey(), ctx.stageAttemptNumber(), me,
                 SparkEnv.get().serializer(), heartbeatMs)) {
             Object outcome = run(sums, me, ctx.getTaskInfos().length);
             if (me == 0) sums.finish(outcome);

@@ -120,7 +120,8 @@ public final class SparkTaskRunner implements TaskRunner {
         String host = sc.getConf().get("spark.driver.host");
         int timeoutMs = (int) sc.getConf().getTimeAsMs(ALLREDUCE_TIMEOUT, "60s");
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
-                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer(), timeoutMs)) {
+                sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer(), timeoutMs,
+                sc.env().securityManager().getSecretKey())) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
             BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.key(), timeoutMs / 4);

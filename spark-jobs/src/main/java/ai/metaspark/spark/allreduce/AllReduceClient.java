@@ -22,12 +22,14 @@ public final class AllReduceClient implements AutoCloseable {
 
     /**
      * @param key        the server's secret ({@link AllReduceServer#key()}); proven, never sent
+     * @param sparkSecret Spark's secret under {@code spark.authenticate}, else null
      * @param attempt    the Spark stage attempt (its tasks form one group)
      * @param partition  this task's index in the barrier stage
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
      * @param heartbeatMs how often to tell the server this task is alive while it computes (0: never, for tests)
      */
-    public AllReduceClient(InetSocketAddress driver, byte[] key, int attempt, int partition, Serializer serializer, int heartbeatMs) {
+    public AllReduceClient(InetSocketAddress driver, byte[] key, String sparkSecret, int attempt, int partition, Serializer serializer,
+                           int heartbeatMs) {
         this.wire = new Wire(serializer);
         try {
             socket = new Socket(driver.getHostString(), driver.getPort());
@@ -38,7 +40,7 @@ public final class AllReduceClient implements AutoCloseable {
             in.readFully(challenge);
             out.writeInt(attempt);
             out.writeInt(partition);
-            out.write(Handshake.mac(key, challenge, attempt, partition));
+            out.write(Handshake.mac(Handshake.key(key, sparkSecret), challenge, attempt, partition));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the driver's all-reduce at " + driver, e);

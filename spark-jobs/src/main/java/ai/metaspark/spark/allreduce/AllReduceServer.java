@@ -29,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Joining: the server sends a fresh random challenge and the task answers with its attempt, its partition and
  * {@code HMAC-SHA256(key, challenge, attempt, partition)}, the key being a random secret of this segment that reaches the
- * tasks in their closure (through Spark's own, possibly encrypted, RPC). The key never crosses this connection and an
+ * tasks in their closure (through Spark's own, possibly encrypted, RPC), and under {@code spark.authenticate} that
+ * secret's HMAC under Spark's own secret, so that the closure alone is not enough. The key never crosses this connection and an
  * answer cannot be replayed; a connection that fails the check is closed. Each hello runs on its own thread with a
  * {@value #HELLO_TIMEOUT_MS} ms limit, so a stray or silent connection delays no task.
  *
@@ -50,6 +51,7 @@ public final class AllReduceServer implements AutoCloseable {
     static final int HEARTBEAT = -3;
     private final ServerSocket server;
     private final byte[] key = Handshake.randomBytes(32);
+    private final byte[] proven;
     private final int tasks;
     private final int size;
     private final Map<Integer, Socket[]> groups = new HashMap<>();
@@ -64,8 +66,9 @@ public final class AllReduceServer implements AutoCloseable {
      * @param size       meta-parameter count
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
      * @param timeoutMs  how long a task may stay silent (no frame, no heartbeat) before its group is given up
+     * @param sparkSecret Spark's secret under {@code spark.authenticate}, else null
      */
-    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer, int timeoutMs) {
+    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer, int timeoutMs, String sparkSecret) {
         try {
             server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
         } catch (IOException e) {
@@ -76,6 +79,7 @@ public final class AllReduceServer implements AutoCloseable {
         this.size = size;
         this.serializer = serializer;
         this.timeoutMs = timeoutMs;
+        this.proven = Handshake.key(key, sparkSecret);
         Thread acceptor = new Thread(this::accept, "metaspark-allreduce");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -128,7 +132,7 @@ public final class AllReduceServer implements AutoCloseable {
             byte[] answer = new byte[Handshake.MAC_BYTES];
             in.readFully(answer);
             s.setSoTimeout(timeoutMs);
-            if (!Handshake.verify(key, challenge, attempt, partition, answer) || partition < 0 || partition >= tasks) {
+            if (!Handshake.verify(proven, challenge, attempt, partition, answer) || partition < 0 || partition >= tasks) {
                 System.err.println("all-reduce: refused a connection from " + s.getRemoteSocketAddress() + " (failed authentication)");
                 s.close();
                 return;

@@ -21,6 +21,25 @@ final class Handshake {
         return b;
     }
 
+    /**
+     * The key both ends prove: the segment's random key, or under {@code spark.authenticate} an HMAC of it under
+     * Spark's secret, so that only processes holding Spark's secret can join.
+     */
+    static byte[] key(byte[] segmentKey, String sparkSecret) {
+        if (sparkSecret == null) return segmentKey.clone();
+        return hmac(sparkSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), segmentKey);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
     static byte[] mac(byte[] key, byte[] challenge, int attempt, int partition) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

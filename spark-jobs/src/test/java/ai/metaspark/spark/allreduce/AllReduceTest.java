@@ -29,13 +29,13 @@ class AllReduceTest {
 
     @Test
     void aClientWithoutTheKeyIsRefusedAndASilentConnectionDelaysNoTask() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 60_000);
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 60_000, null);
              Socket silent = new Socket("127.0.0.1", server.port())) {
             InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
             byte[] wrong = server.key();
             wrong[0] ^= 1;
             long t0 = System.nanoTime();
-            try (AllReduceClient intruder = new AllReduceClient(at, wrong, 0, 0, kryo, 0)) {
+            try (AllReduceClient intruder = new AllReduceClient(at, wrong, null, 0, 0, kryo, 0)) {
                 assertThrows(UncheckedIOException.class, () -> intruder.reduce(partial(100, 100, 100)), "refused: connection closed");
             }
             List<CompletableFuture<double[]>> sums = new ArrayList<>();
@@ -43,7 +43,7 @@ class AllReduceTest {
             for (int t = 0; t < 2; t++) {
                 int me = t;
                 sums.add(CompletableFuture.supplyAsync(() -> {
-                    try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo, 1000)) {
+                    try (AllReduceClient c = new AllReduceClient(at, server.key(), null, 0, me, kryo, 1000)) {
                         double[] sum = c.reduce(partial(parts[me])).meanGradient();
                         if (me == 0) c.finish(new double[]{7});
                         return sum;
@@ -78,7 +78,7 @@ class AllReduceTest {
         for (int t = 0; t < 2; t++) {
             int me = t;
             f[t] = CompletableFuture.supplyAsync(() -> {
-                try (AllReduceClient c = new AllReduceClient(at, server.key(), 0, me, kryo, heartbeatMs)) {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), null, 0, me, kryo, heartbeatMs)) {
                     if (me == 1) Thread.sleep(computeMs);
                     return c.reduce(partial(me, 1, 2)).meanGradient();
                 } catch (InterruptedException e) {
@@ -91,11 +91,11 @@ class AllReduceTest {
 
     @Test
     void aSilentTaskFailsItsGroupWithinTheTimeoutWhileABusyOneThatBeatsDoesNot() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500)) {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null)) {
             CompletableFuture<double[]>[] busy = step(server, 4000, 300);
             assertArrayEquals(new double[]{0.5, 1, 2}, busy[0].get(30, TimeUnit.SECONDS), "4 s of work, alive all along");
         }
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500)) {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null)) {
             long t0 = System.nanoTime();
             CompletableFuture<double[]>[] silent = step(server, 60_000, 0);
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
@@ -104,6 +104,22 @@ class AllReduceTest {
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(seconds < 6, "the waiting task failed after " + seconds + " s (timeout 1.5 s)");
             silent[1].cancel(true);
+        }
+    }
+
+    /** Under spark.authenticate the segment key alone (what a task closure holds) is not enough: Spark's secret is needed too. */
+    @Test
+    void underSparkAuthenticateTheClosureKeyAloneCannotJoin() throws Exception {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 1, 3, kryo, 60_000, "spark-secret")) {
+            InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
+            for (String secret : new String[]{null, "another-secret"}) {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), secret, 0, 0, kryo, 0)) {
+                    assertThrows(UncheckedIOException.class, () -> c.reduce(partial(1, 2, 3)), "secret " + secret);
+                }
+            }
+            try (AllReduceClient c = new AllReduceClient(at, server.key(), "spark-secret", 0, 0, kryo, 0)) {
+                assertArrayEquals(new double[]{1, 2, 3}, c.reduce(partial(1, 2, 3)).meanGradient());
+            }
         }
     }
 }
