@@ -2,6 +2,7 @@ package ai.metaspark.spark;
 
 import ai.metaspark.spark.allreduce.AllReduceClient;
 import ai.metaspark.spark.allreduce.AllReduceServer;
+import ai.metaspark.spark.allreduce.Tls;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
@@ -58,7 +59,8 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
     public Iterator<Integer> apply(Iterator<Integer> ignored) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int me = ctx.partitionId();
-        try (AllReduceClient sums = new AllReduceClient(driver, key, SparkEnv.get().securityManager().getSecretKey(), ctx.stageAttemptNumber(), me,
+        try (AllReduceClient sums = new AllReduceClient(driver, key, SparkEnv.get().securityManager().getSecretKey(),
+                Tls.of(SparkEnv.get().conf()), ctx.stageAttemptNumber(), me,
                 SparkEnv.get().serializer(), heartbeatMs)) {
             Object outcome = run(sums, me, ctx.getTaskInfos().length);
             if (me == 0) sums.finish(outcome);

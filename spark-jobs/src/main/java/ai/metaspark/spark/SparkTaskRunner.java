@@ -2,6 +2,7 @@ package ai.metaspark.spark;
 
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.spark.allreduce.AllReduceServer;
+import ai.metaspark.spark.allreduce.Tls;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
@@ -121,7 +122,7 @@ public final class SparkTaskRunner implements TaskRunner {
         int timeoutMs = (int) sc.getConf().getTimeAsMs(ALLREDUCE_TIMEOUT, "60s");
         try (AllReduceServer sums = new AllReduceServer(sc.getConf().get("spark.driver.bindAddress", host),
                 sc.getConf().getInt(ALLREDUCE_PORT, 0), tasks, meta.length, sc.env().serializer(), timeoutMs,
-                sc.env().securityManager().getSecretKey())) {
+                sc.env().securityManager().getSecretKey(), Tls.of(sc.getConf()))) {
             RDD<Integer> ids = sc.parallelize(IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks).rdd();
             BarrierSegment segment = new BarrierSegment(runKey, this.experiment, start, from, to,
                     InetSocketAddress.createUnresolved(host, sums.port()), sums.key(), timeoutMs / 4);

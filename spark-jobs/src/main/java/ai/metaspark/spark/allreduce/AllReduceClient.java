@@ -23,16 +23,17 @@ public final class AllReduceClient implements AutoCloseable {
     /**
      * @param key        the server's secret ({@link AllReduceServer#key()}); proven, never sent
      * @param sparkSecret Spark's secret under {@code spark.authenticate}, else null
+     * @param tls        TLS settings (Spark's {@code spark.ssl.*}, as the driver's), or plain sockets
      * @param attempt    the Spark stage attempt (its tasks form one group)
      * @param partition  this task's index in the barrier stage
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
      * @param heartbeatMs how often to tell the server this task is alive while it computes (0: never, for tests)
      */
-    public AllReduceClient(InetSocketAddress driver, byte[] key, String sparkSecret, int attempt, int partition, Serializer serializer,
-                           int heartbeatMs) {
+    public AllReduceClient(InetSocketAddress driver, byte[] key, String sparkSecret, Tls tls, int attempt, int partition,
+                           Serializer serializer, int heartbeatMs) {
         this.wire = new Wire(serializer);
         try {
-            socket = new Socket(driver.getHostString(), driver.getPort());
+            socket = tls.sockets().createSocket(driver.getHostString(), driver.getPort());
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));

@@ -67,10 +67,12 @@ public final class AllReduceServer implements AutoCloseable {
      * @param serializer Spark's serializer (Kryo), for the frames' payloads
      * @param timeoutMs  how long a task may stay silent (no frame, no heartbeat) before its group is given up
      * @param sparkSecret Spark's secret under {@code spark.authenticate}, else null
+     * @param tls        TLS settings (Spark's {@code spark.ssl.*}), or plain sockets
      */
-    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer, int timeoutMs, String sparkSecret) {
+    public AllReduceServer(String bindHost, int port, int tasks, int size, Serializer serializer, int timeoutMs, String sparkSecret,
+                           Tls tls) {
         try {
-            server = new ServerSocket(port, 64, InetAddress.getByName(bindHost));
+            server = tls.serverSockets().createServerSocket(port, 64, InetAddress.getByName(bindHost));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for the all-reduce on " + bindHost + ":" + port
                     + " (set spark.metaspark.allreduce.port to a free port the executors can reach)", e);

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The all-reduce on its own: who may join, and what a stray connection can do to a segment (nothing). */
 class AllReduceTest {
+    private static final Tls PLAIN = Tls.of(new org.apache.spark.SparkConf(false));
     private final Serializer kryo = new KryoSerializer(SparkRuntime.conf("local[1]", "all-reduce"));
 
     private static MetaGradientAccumulator partial(double... g) {
@@ -29,13 +30,13 @@ class AllReduceTest {
 
     @Test
     void aClientWithoutTheKeyIsRefusedAndASilentConnectionDelaysNoTask() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 60_000, null);
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 60_000, null, PLAIN);
              Socket silent = new Socket("127.0.0.1", server.port())) {
             InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
             byte[] wrong = server.key();
             wrong[0] ^= 1;
             long t0 = System.nanoTime();
-            try (AllReduceClient intruder = new AllReduceClient(at, wrong, null, 0, 0, kryo, 0)) {
+            try (AllReduceClient intruder = new AllReduceClient(at, wrong, null, PLAIN, 0, 0, kryo, 0)) {
                 assertThrows(UncheckedIOException.class, () -> intruder.reduce(partial(100, 100, 100)), "refused: connection closed");
             }
             List<CompletableFuture<double[]>> sums = new ArrayList<>();
@@ -43,7 +44,7 @@ class AllReduceTest {
             for (int t = 0; t < 2; t++) {
                 int me = t;
                 sums.add(CompletableFuture.supplyAsync(() -> {
-                    try (AllReduceClient c = new AllReduceClient(at, server.key(), null, 0, me, kryo, 1000)) {
+                    try (AllReduceClient c = new AllReduceClient(at, server.key(), null, PLAIN, 0, me, kryo, 1000)) {
                         double[] sum = c.reduce(partial(parts[me])).meanGradient();
                         if (me == 0) c.finish(new double[]{7});
                         return sum;
@@ -78,7 +79,7 @@ class AllReduceTest {
         for (int t = 0; t < 2; t++) {
             int me = t;
             f[t] = CompletableFuture.supplyAsync(() -> {
-                try (AllReduceClient c = new AllReduceClient(at, server.key(), null, 0, me, kryo, heartbeatMs)) {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), null, PLAIN, 0, me, kryo, heartbeatMs)) {
                     if (me == 1) Thread.sleep(computeMs);
                     return c.reduce(partial(me, 1, 2)).meanGradient();
                 } catch (InterruptedException e) {
@@ -91,11 +92,11 @@ class AllReduceTest {
 
     @Test
     void aSilentTaskFailsItsGroupWithinTheTimeoutWhileABusyOneThatBeatsDoesNot() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null)) {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null, PLAIN)) {
             CompletableFuture<double[]>[] busy = step(server, 4000, 300);
             assertArrayEquals(new double[]{0.5, 1, 2}, busy[0].get(30, TimeUnit.SECONDS), "4 s of work, alive all along");
         }
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null)) {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null, PLAIN)) {
             long t0 = System.nanoTime();
             CompletableFuture<double[]>[] silent = step(server, 60_000, 0);
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
@@ -110,14 +111,36 @@ class AllReduceTest {
     /** Under spark.authenticate the segment key alone (what a task closure holds) is not enough: Spark's secret is needed too. */
     @Test
     void underSparkAuthenticateTheClosureKeyAloneCannotJoin() throws Exception {
-        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 1, 3, kryo, 60_000, "spark-secret")) {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 1, 3, kryo, 60_000, "spark-secret", PLAIN)) {
             InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
             for (String secret : new String[]{null, "another-secret"}) {
-                try (AllReduceClient c = new AllReduceClient(at, server.key(), secret, 0, 0, kryo, 0)) {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), secret, PLAIN, 0, 0, kryo, 0)) {
                     assertThrows(UncheckedIOException.class, () -> c.reduce(partial(1, 2, 3)), "secret " + secret);
                 }
             }
-            try (AllReduceClient c = new AllReduceClient(at, server.key(), "spark-secret", 0, 0, kryo, 0)) {
+            try (AllReduceClient c = new AllReduceClient(at, server.key(), "spark-secret", PLAIN, 0, 0, kryo, 0)) {
+                assertArrayEquals(new double[]{1, 2, 3}, c.reduce(partial(1, 2, 3)).meanGradient());
+            }
+        }
+    }
+
+    /** Spark's SSL settings put the all-reduce under TLS: a TLS client joins, a plain-text one cannot. */
+    @Test
+    void withSparkSslOnAPlainTextClientCannotJoin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String store = dir.resolve("allreduce.p12").toString();
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "driver", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store, "-storepass", "test-pass", "-keypass", "test-pass")
+                .redirectErrorStream(true).start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, new String(keytool.getInputStream().readAllBytes()));
+        Tls tls = Tls.of(new org.apache.spark.SparkConf(false).set("spark.ssl.enabled", "true")
+                .set("spark.ssl.keyStore", store).set("spark.ssl.keyStorePassword", "test-pass").set("spark.ssl.keyStoreType", "PKCS12")
+                .set("spark.ssl.trustStore", store).set("spark.ssl.trustStorePassword", "test-pass").set("spark.ssl.trustStoreType", "PKCS12"));
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 1, 3, kryo, 60_000, null, tls)) {
+            InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
+            assertThrows(UncheckedIOException.class, () -> new AllReduceClient(at, server.key(), null, PLAIN, 0, 0, kryo, 0).close(),
+                    "plain text against TLS");
+            try (AllReduceClient c = new AllReduceClient(at, server.key(), null, tls, 0, 0, kryo, 0)) {
                 assertArrayEquals(new double[]{1, 2, 3}, c.reduce(partial(1, 2, 3)).meanGradient());
             }
         }
