@@ -55,7 +55,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return gradient.mean(count);
     }
 
-    /** Mean query loss before adaptation. */
+    /** Mean loss before adaptation (see {@link TaskOutcome#preLoss()}). */
     public double meanPreLoss() {
         return losses.get(PRE) / count;
     }
@@ -65,7 +65,7 @@ public final class MetaGradientAccumulator implements Serializable {
         return losses.get(POST) / count;
     }
 
-    /** Mean query accuracy before adaptation (classification; 0 for regression). */
+    /** Mean accuracy before adaptation (classification; 0 for regression; see {@link TaskOutcome#preAccuracy()}). */
     public double meanPreAccuracy() {
         return losses.get(ACC_PRE) / count;
     }

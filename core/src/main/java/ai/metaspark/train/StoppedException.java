@@ -5,15 +5,7 @@ package ai.metaspark.train;
  * writing a checkpoint of the step it reached; {@code --resume} continues from there with the same bits.
  */
 public class StoppedException extends RuntimeException {
-    private final int step;
-
     public StoppedException(int step) {
         super("interrupted at step " + step + "; last checkpoint step " + step + "; continue with --resume");
-        this.step = step;
-    }
-
-    /** The step reached, and checkpointed. */
-    public int step() {
-        return step;
     }
 }

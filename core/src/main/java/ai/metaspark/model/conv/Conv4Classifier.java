@@ -195,11 +195,16 @@ public final class Conv4Classifier implements AutoCloseable {
     }
 
     private Slot find(double[] params, double[] x, int[] labels) {
+        return kept(s -> s.holdsGradient(params, x, labels));
+    }
+
+    /** The first slot, then history network, whose kept pass fits; null if none does. */
+    private Slot kept(java.util.function.Predicate<Slot> fits) {
         for (Slot s : slots) {
-            if (s.holdsGradient(params, x, labels)) return s;
+            if (fits.test(s)) return s;
         }
         for (Slot s : history) {
-            if (s.holdsGradient(params, x, labels)) return s;
+            if (fits.test(s)) return s;
         }
         return null;
     }
@@ -235,16 +240,8 @@ public final class Conv4Classifier implements AutoCloseable {
 
     /** Logits, row-major {@code [n, classes]}; those of the last {@link #gradient} when it ran on the same images and parameters. */
     public double[] predict(double[] params, double[] x, int n) {
-        for (Slot s : slots) {
-            if (s.holdsGradient(params, x) && s.labels.length == n) {
-                return s.z.clone();
-            }
-        }
-        for (Slot s : history) {
-            if (s.holdsGradient(params, x) && s.labels.length == n) {
-                return s.z.clone();
-            }
-        }
+        Slot s = kept(k -> k.holdsGradient(params, x) && k.labels.length == n);
+        if (s != null) return s.z.clone();
         return logits(params, embedChecked(params, x, n), n);
     }
 

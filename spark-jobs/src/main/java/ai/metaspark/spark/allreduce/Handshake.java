@@ -41,15 +41,7 @@ final class Handshake {
     }
 
     static byte[] mac(byte[] key, byte[] challenge, int attempt, int partition) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(challenge);
-            mac.update(ByteBuffer.allocate(8).putInt(attempt).putInt(partition).array());
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return hmac(key, ByteBuffer.allocate(challenge.length + 8).put(challenge).putInt(attempt).putInt(partition).array());
     }
 
     /** In constant time. */

@@ -9,7 +9,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -22,8 +21,7 @@ import java.security.KeyStore;
  * {@code spark.ssl.protocol}): the driver serves with the key store, tasks trust the trust store. Off (plain sockets)
  * when {@code spark.ssl.enabled} is not true.
  */
-public final class Tls implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Tls {
     private final boolean enabled;
     private final String keyStore;
     private final String keyStorePassword;
@@ -49,10 +47,6 @@ public final class Tls implements Serializable {
     /** The settings in {@code conf}; read on each side (driver, executor) from its own configuration. */
     public static Tls of(SparkConf conf) {
         return new Tls(conf);
-    }
-
-    public boolean enabled() {
-        return enabled;
     }
 
     /** The driver's server sockets: TLS with the key store, or plain. */
