@@ -45,13 +45,18 @@ public final class Checkpoints {
         Path tmp = new Path(dir, ".tmp-" + name);
         fs.delete(tmp, true);
         fs.mkdirs(tmp);
-        Files.writeAtomically(fs, new Path(tmp, "state.bin"), state);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("step", s.step());
-        meta.put("state_crc32", crc(state));
-        meta.put("config", config);
-        meta.put("provenance", provenance);
-        Files.writeAtomically(fs, new Path(tmp, "checkpoint.json"), Json.pretty(meta));
+        try {
+            Files.writeAtomically(fs, new Path(tmp, "state.bin"), state);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("step", s.step());
+            meta.put("state_crc32", crc(state));
+            meta.put("config", config);
+            meta.put("provenance", provenance);
+            Files.writeAtomically(fs, new Path(tmp, "checkpoint.json"), Json.pretty(meta));
+        } catch (IOException e) {
+            deleteQuietly(fs, tmp); // a full disk: give back what was written (list() never takes it for a checkpoint)
+            throw e;
+        }
         Path target = new Path(dir, name);
         fs.delete(target, true);
         if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
@@ -90,6 +95,14 @@ public final class Checkpoints {
         try (InputStream in = fs.open(new Path(checkpoint, "checkpoint.json"))) {
             Map<?, ?> meta = Json.MAPPER.readValue(in, Map.class);
             return (Map<String, Object>) meta.get("config");
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path p) {
+        try {
+            fs.delete(p, true);
+        } catch (IOException ignored) {
+            // the failure being reported matters more; the next write of this checkpoint deletes it again
         }
     }
 

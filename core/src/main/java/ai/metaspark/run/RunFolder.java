@@ -213,7 +213,8 @@ public final class RunFolder implements RunLog, Closeable {
             Checkpoints.write(fs, new Path(root, "checkpoints"), state, recipe.asMap(), Provenance.current(recipe.dataLocation()),
                     keepCheckpoints);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a checkpoint under " + root, e);
+            throw new UncheckedIOException("cannot write the checkpoint of step " + state.step() + " under " + root
+                    + "/checkpoints: " + e.getMessage() + "; the checkpoints before it are kept", e);
         }
     }
 

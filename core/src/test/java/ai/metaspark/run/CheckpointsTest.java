@@ -59,4 +59,18 @@ class CheckpointsTest {
         IOException e = assertThrows(IOException.class, () -> Checkpoints.read(fs, cp));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
+
+    @Test
+    void aHalfWrittenCheckpointLeftByACrashIsNeverTakenForOne() throws IOException {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        Path dir = new Path(tmp.toUri().toString(), "checkpoints");
+        Checkpoints.write(fs, dir, state(10), RunConfig.defaults().asMap(), Map.of(), 3);
+        try (OutputStream out = fs.create(new Path(dir, ".tmp-step-000000020/.state.bin.tmp"), true)) {
+            out.write(Checkpoints.encode(state(20)), 0, 40); // the driver died (or the disk filled) mid-write
+        }
+        assertEquals(List.of("step-000000010"), Checkpoints.list(fs, dir).stream().map(Path::getName).toList());
+        Checkpoints.write(fs, dir, state(20), RunConfig.defaults().asMap(), Map.of(), 3);
+        assertEquals(20, Checkpoints.read(fs, Checkpoints.list(fs, dir).get(1)).step());
+        assertEquals(2, fs.listStatus(dir).length, "the leftover was replaced by the whole checkpoint");
+    }
 }
