@@ -17,8 +17,8 @@ public final class Keys {
     private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
 
     public static final ConfigKey<String> ALGORITHM = choice("algorithm", "maml",
-            "meta-learning algorithm (anil and protonet need a conv4 model)", "maml", "fomaml", "reptile", "metasgd", "pretrain",
-            "anil", "protonet");
+            "meta-learning algorithm (anil, protonet and transfer need a conv4 model)", "maml", "fomaml", "reptile", "metasgd",
+            "pretrain", "anil", "protonet", "transfer");
     public static final ConfigKey<String> TASK = add(new ConfigKey<>("task", ConfigKey.Type.STRING, "sinusoid",
             v -> v.matches("[a-z0-9][a-z0-9_-]*"), "a task family name", null,
             "task family, one of those registered (ai.metaspark.recipe.TaskFamilyProvider): sinusoid regression (MSE), "
@@ -93,6 +93,12 @@ public final class Keys {
     public static final ConfigKey<Integer> VAL_TASKS = positiveInt("val_tasks", 100, "tasks per meta-validation");
     public static final ConfigKey<Integer> PATIENCE = intKey("patience", 0, v -> v >= 0, "an integer >= 0",
             "early stopping: stop after this many validations without improvement (0: off); the best parameters are kept");
+    public static final ConfigKey<Integer> TRANSFER_EPOCHS = positiveInt("transfer_epochs", 10,
+            "transfer: passes of the classifier's training over every training image");
+    public static final ConfigKey<Integer> TRANSFER_BATCH = positiveInt("transfer_batch", 64,
+            "transfer: images per minibatch of the classifier's training");
+    public static final ConfigKey<String> TRANSFER_HEAD = choice("transfer_head", "linear",
+            "transfer: the new head fitted per test task (linear: Baseline, cosine: Baseline++)", "linear", "cosine");
     public static final ConfigKey<Integer> THREADS = intKey("threads", 0, v -> v >= 0, "an integer >= 0",
             "worker threads for the meta-batch (0: one per core); results do not depend on it");
     public static final ConfigKey<Integer> PARTITIONS = intKey("partitions", 0, v -> v >= 0, "an integer >= 0",

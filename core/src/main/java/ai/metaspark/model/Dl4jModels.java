@@ -18,6 +18,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -69,12 +71,39 @@ public final class Dl4jModels {
      * meta-test forward pass; in inference mode DL4J would use the running averages, which hold nothing learned.
      */
     public static MultiLayerNetwork conv4(Conv4Model model, double[] params) {
-        Conv4Spec spec = model.conv();
+        MultiLayerNetwork net = new MultiLayerNetwork(conv4Layers(model.conv(), model.classes(),
+                new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(0).updater(new Sgd(0))
+                        .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)));
+        net.init();
+        setConv4Params(net, model.conv(), model.classes(), params);
+        return net;
+    }
+
+    /**
+     * A fresh Conv-4 classifier over {@code classes} classes for ordinary supervised training (the transfer
+     * baseline): the layers of {@link #conv4}, DL4J's initialization drawn from {@code seed}, and {@code updater}.
+     * Its batch norm keeps running statistics, which DL4J's inference mode ({@code output(x, false)}) uses.
+     */
+    public static MultiLayerNetwork conv4Classifier(Conv4Spec spec, int classes, long seed, IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conv4Layers(spec, classes,
+                new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(seed).updater(updater)
+                        .weightInit(WeightInit.RELU)));
+        net.init();
+        return net;
+    }
+
+    /**
+     * The index of the classifier's last layer before its softmax output layer (the last pooling, or the spatial
+     * mean): the features a new head reads.
+     */
+    public static int featureLayer(MultiLayerNetwork net) {
+        return net.getnLayers() - 2;
+    }
+
+    /** Conv-4's layers on {@code base}: per block convolution, batch norm, ReLU (and max-pooling), then the head. */
+    private static MultiLayerConfiguration conv4Layers(Conv4Spec spec, int classes, NeuralNetConfiguration.Builder base) {
         boolean pool = spec.variant() == Conv4Spec.Variant.POOL;
-        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.FLOAT).seed(0).updater(new Sgd(0))
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .list();
+        NeuralNetConfiguration.ListBuilder b = base.list();
         for (int k = 0; k < spec.blocks(); k++) {
             b.layer(new ConvolutionLayer.Builder(Conv4Spec.KERNEL, Conv4Spec.KERNEL).nOut(spec.filters()).hasBias(false)
                     .stride(spec.stride(), spec.stride()).padding(pool ? 1 : 0, pool ? 1 : 0)
@@ -88,13 +117,10 @@ public final class Dl4jModels {
             }
         }
         if (!pool) b.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
-        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(model.classes())
+        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build());
         b.setInputType(InputType.convolutionalFlat(spec.imageSize(), spec.imageSize(), spec.channels()));
-        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
-        net.init();
-        setConv4Params(net, spec, model.classes(), params);
-        return net;
+        return b.build();
     }
 
     private static void setConv4Params(MultiLayerNetwork net, Conv4Spec spec, int classes, double[] p) {

@@ -2,6 +2,10 @@ package ai.metaspark.recipe;
 
 import ai.metaspark.algo.AlgorithmSpec;
 import ai.metaspark.algo.Algorithms;
+import ai.metaspark.algo.MetaAlgorithm;
+import ai.metaspark.algo.TransferHead;
+import ai.metaspark.model.Conv4Model;
+import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.ConfigKey;
 import ai.metaspark.config.Keys;
@@ -34,9 +38,11 @@ final class Experiments {
         AlgorithmSpec spec = algorithm(c);
         checkFits(c, spec, model);
         NetworkSpec network = Networks.of(model, family, task, c);
-        Experiment e = new Experiment(family, network, spec, Algorithms.of(spec, network), c.get(Keys.SEED),
+        MetaAlgorithm algorithm = spec.name().equals("transfer") ? transfer(c, family, network) : Algorithms.of(spec, network);
+        Experiment e = new Experiment(family, network, spec, algorithm, c.get(Keys.SEED),
                 new Experiment.Episodes(c.getInt(Keys.K_SHOT), c.getInt(Keys.K_QUERY)), c.getInt(Keys.META_BATCH),
-                optimizer(c), schedule(c), evaluation(c, spec), c.get(Keys.BACKEND), execution(c));
+                optimizer(c), schedule(c), evaluation(c, spec), c.get(Keys.BACKEND), execution(c),
+                new Experiment.Classifier(c.getInt(Keys.TRANSFER_EPOCHS), c.getInt(Keys.TRANSFER_BATCH)));
         checkData(e);
         return e;
     }
@@ -47,10 +53,21 @@ final class Experiments {
                 c.isOn(Keys.PER_STEP_BN));
     }
 
+    /** The transfer baseline's meta-test: a new head on the body of a classifier over every training class. */
+    private static MetaAlgorithm transfer(RunConfig c, TaskFamily family, NetworkSpec network) {
+        LabelledExamples examples = family.trainingExamples().orElseThrow(() -> new ConfigException(
+                "algorithm transfer trains a classifier over the training classes; task " + c.get(Keys.TASK) + " has none"));
+        if (c.get(Keys.LR_SCHEDULE).equals("step")) {
+            throw new ConfigException("lr_schedule step: algorithm transfer decays its rate per epoch, by cosine or none");
+        }
+        return new TransferHead(((Conv4Model) network).conv(), examples.classes(),
+                TransferHead.Head.valueOf(c.get(Keys.TRANSFER_HEAD).toUpperCase(Locale.ROOT)), c.getDouble(Keys.INNER_LR));
+    }
+
     /** ANIL and ProtoNets need a Conv-4 body; the MAML++ options apply to MAML; per-step batch norm needs batch norm. */
     private static void checkFits(RunConfig c, AlgorithmSpec spec, String model) {
         String algo = spec.name();
-        if ((algo.equals("protonet") || algo.equals("anil")) && model.equals("mlp")) {
+        if ((algo.equals("protonet") || algo.equals("anil") || algo.equals("transfer")) && model.equals("mlp")) {
             throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (a classification task such as omniglot)");
         }
         int trainNWay = c.getInt(Keys.TRAIN_N_WAY);

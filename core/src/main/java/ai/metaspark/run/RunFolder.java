@@ -6,7 +6,7 @@ import ai.metaspark.io.Files;
 import ai.metaspark.io.Json;
 import ai.metaspark.io.Vectors;
 import ai.metaspark.model.Dl4jModels;
-import ai.metaspark.model.NetworkSpec;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TrainState;
@@ -220,11 +220,11 @@ public final class RunFolder implements RunLog, Closeable {
 
     /**
      * Writes the final results, each atomically: meta-params.bin (the whole meta-vector, learned rates included),
-     * model.zip (the network's parameters in a DL4J network) and eval.json.
+     * model.zip (the trained network as a DL4J network) and eval.json.
      */
-    public void writeResults(NetworkSpec model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
+    public void writeResults(MultiLayerNetwork model, double[] meta, EvalResult eval, Map<String, Object> extra) throws IOException {
         writeMeta(meta);
-        writeModel(model, java.util.Arrays.copyOf(meta, model.numParams()));
+        writeModel(model);
         writeEval(EVAL, eval, extra);
     }
 
@@ -238,9 +238,9 @@ public final class RunFolder implements RunLog, Closeable {
         Files.writeAtomically(fs, target, Json.pretty(json));
     }
 
-    private void writeModel(NetworkSpec model, double[] params) throws IOException {
+    private void writeModel(MultiLayerNetwork model) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Dl4jModels.save(model.toDl4j(params), bytes);
+        Dl4jModels.save(model, bytes);
         Files.writeAtomically(fs, new Path(root, "model.zip"), bytes.toByteArray());
     }
 

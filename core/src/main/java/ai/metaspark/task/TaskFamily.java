@@ -1,6 +1,7 @@
 package ai.metaspark.task;
 
 import java.io.Serializable;
+import java.util.Optional;
 
 /** A distribution over tasks. Implementations are immutable and deterministic: a spec always gives the same data. */
 public interface TaskFamily extends Serializable {
@@ -17,4 +18,9 @@ public interface TaskFamily extends Serializable {
 
     /** The task's data: {@code support} support and {@code query} query examples. */
     Task materialize(TaskSpec spec, int support, int query);
+
+    /** The training split as one labelled data set, where the family has one (the transfer baseline needs it). */
+    default Optional<LabelledExamples> trainingExamples() {
+        return Optional.empty();
+    }
 }

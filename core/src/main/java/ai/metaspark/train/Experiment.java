@@ -34,10 +34,12 @@ import java.util.function.Supplier;
  * @param evaluation how held-out tasks are meta-tested
  * @param backend    the gradient backend the network's learners use (auto, fast, dl4j)
  * @param execution  how the work is spread (threads, Spark tasks, steps per job), which changes no result
+ * @param classifier the transfer baseline's classifier training (used by algorithm transfer only)
  */
 public record Experiment(TaskFamily family, NetworkSpec network, AlgorithmSpec spec, MetaAlgorithm algorithm, long seed,
                          Episodes episodes, int metaBatch, OptimizerSpec optimizer, Schedule schedule,
-                         EvalPlan evaluation, String backend, Execution execution) implements Serializable {
+                         EvalPlan evaluation, String backend, Execution execution, Classifier classifier)
+        implements Serializable {
     private static final long INIT_STREAM = -1;
 
     /**
@@ -74,10 +76,25 @@ public record Experiment(TaskFamily family, NetworkSpec network, AlgorithmSpec s
     public record Execution(int threads, int partitions, int stepsPerJob, int keepCheckpoints) implements Serializable {
     }
 
+    /**
+     * How the transfer baseline trains its classifier over every training class (its optimizer is {@link #optimizer}).
+     *
+     * @param epochs    passes over every training image
+     * @param batchSize images per minibatch
+     */
+    public record Classifier(int epochs, int batchSize) implements Serializable {
+    }
+
     /** This experiment with {@code other} in place of its algorithm (tests wrap the algorithm to inject faults). */
     public Experiment withAlgorithm(MetaAlgorithm other) {
         return new Experiment(family, network, spec, other, seed, episodes, metaBatch, optimizer, schedule, evaluation,
-                backend, execution);
+                backend, execution, classifier);
+    }
+
+    /** This experiment with {@code other} as its task family (tests narrow the data this way). */
+    public Experiment withFamily(TaskFamily other) {
+        return new Experiment(other, network, spec, algorithm, seed, episodes, metaBatch, optimizer, schedule, evaluation,
+                backend, execution, classifier);
     }
 
     /** Whether tasks are classification (cross-entropy training, accuracy as the metric). */

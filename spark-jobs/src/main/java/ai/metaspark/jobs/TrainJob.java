@@ -1,5 +1,6 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.algo.TransferHead;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.eval.EvalResult;
@@ -14,6 +15,8 @@ import ai.metaspark.train.MetaTrainer;
 import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
 import ai.metaspark.train.TrainState;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,6 +68,7 @@ public final class TrainJob {
         RunLog log = runner instanceof SparkTaskRunner spark ? spark.withStageMetrics(run) : run;
         AtomicBoolean stop = new AtomicBoolean();
         MetaTrainer trainer = new MetaTrainer(e, runner, log, console, stop::get);
+        if (e.algorithm() instanceof TransferHead head) return transferAndTest(e, head, run, runner, trainer);
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
                 e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
@@ -76,15 +80,40 @@ public final class TrainJob {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double[] meta = MetaTrainer.result(e.schedule(), state);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("steps", state.step());
+        extra.put("resumed_from", start.step());
+        String trained = String.format(Locale.ROOT, "trained %d steps", state.step() - start.step());
+        MultiLayerNetwork model = e.network().toDl4j(e.algorithm().networkParams(meta, e.network().numParams()));
+        return test(e, trainer, run, meta, model, trainSeconds, extra, trained);
+    }
+
+    /** The transfer baseline: a classifier over every training class (DL4J Spark or in-process), then the meta-test. */
+    private EvalResult transferAndTest(Experiment e, TransferHead head, RunFolder run, TaskRunner runner, MetaTrainer trainer)
+            throws IOException {
+        console.printf(Locale.ROOT, "training transfer on %s -> %s%n", recipe.task(), run.path());
+        long t0 = System.nanoTime();
+        MultiLayerNetwork net = runner instanceof SparkTaskRunner spark
+                ? new TransferTraining(e, console).train(spark.context(), spark.partitions())
+                : new TransferTraining(e, console).train(null, 0);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double[] meta = net.params().toDoubleVector();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("epochs", e.classifier().epochs());
+        return test(e, trainer, run, meta, head.network(meta), trainSeconds, extra,
+                "trained " + e.classifier().epochs() + " epochs");
+    }
+
+    private EvalResult test(Experiment e, MetaTrainer trainer, RunFolder run, double[] meta, MultiLayerNetwork model,
+                            double trainSeconds, Map<String, Object> more, String trained) throws IOException {
         console.printf("meta-test on %d unseen tasks%n", e.evaluation().tasks());
         EvalResult result = trainer.evaluate(meta, Split.TEST, e.evaluation().tasks());
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("algorithm", e.spec().name());
-        extra.put("steps", state.step());
+        extra.putAll(more);
         extra.put("train_seconds", trainSeconds);
-        extra.put("resumed_from", start.step());
-        run.writeResults(e.network(), meta, result, extra);
-        console.printf(Locale.ROOT, "%s; trained %d steps in %.1f s%n", result.summary(), state.step() - start.step(), trainSeconds);
+        run.writeResults(model, meta, result, extra);
+        console.printf(Locale.ROOT, "%s; %s in %.1f s%n", result.summary(), trained, trainSeconds);
         RunReport.writeAfterTraining(run, console);
         return result;
     }

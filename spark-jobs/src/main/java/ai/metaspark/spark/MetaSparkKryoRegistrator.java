@@ -14,6 +14,10 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
+import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 
@@ -35,6 +39,12 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
         kryo.register(TaskEvaluation[].class);
         kryo.register(MetaGradientAccumulator.class);
         kryo.register(ExactSum.class, new ExactSumSerializer());
+        // DL4J Spark's parameter averaging (the transfer baseline): minibatches in cached partitions, the broadcast
+        // network, the workers' results and their aggregate, once per averaging round, as Java serializes them
+        for (Class<?> c : new Class<?>[]{DataSet.class, NetBroadcastTuple.class, ParameterAveragingTrainingResult.class,
+                ParameterAveragingAggregationTuple.class}) {
+            kryo.register(c, new JavaSerializer());
+        }
         kryo.register(ArrayList.class);
         kryo.register(double[].class);
         kryo.register(double[][].class);

@@ -87,6 +87,11 @@ public final class SparkTaskRunner implements TaskRunner {
         return m;
     }
 
+    /** The Spark context the runner works on (DL4J Spark's training shares it). */
+    public JavaSparkContext context() {
+        return sc;
+    }
+
     public String master() {
         return sc.master();
     }

@@ -1,10 +1,7 @@
 package ai.metaspark.cli;
 
-import ai.metaspark.data.DataLocation;
-import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.jobs.RealOmniglot;
 import ai.metaspark.train.Experiment;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,18 +51,9 @@ class OmniglotCliTest {
         assertEquals(ExitCodes.DATA_MISSING, r.code(), r.err());
     }
 
-    private static void assumeRealData() {
-        Path data = Path.of(DataLocation.resolve(RunConfig.defaults().get(Keys.DATA)));
-        boolean present = Files.exists(data.resolve("images_background.zip"));
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) { // CI has the data: a missing folder fails the run
-            throw new AssertionError("Omniglot data not found at " + data + "; CI=true requires it");
-        }
-        Assumptions.assumeTrue(present, "no Omniglot data at " + data);
-    }
-
     @Test
     void tooManyClassesOrDrawingsAreExitCode3() throws IOException {
-        assumeRealData();
+        RealOmniglot.assume();
         CliTest.Result ways = train("n_way=5000");
         assertEquals(ExitCodes.DATA_MISSING, ways.code(), ways.err());
         assertTrue(ways.err().contains("n_way 5000"), ways.err());

@@ -138,6 +138,12 @@ public final class OmniglotDataset {
         for (int i = 0; i < PIXELS; i++) dst[at + i] = (pixels[base + Glyphs.turnedSource(quarterTurns, i)] & 0xFF) / 255.0;
     }
 
+    /** {@link #copyTo(int, int, int, double[], int)} into floats. */
+    void copyTo(int c, int d, int quarterTurns, float[] dst, int at) {
+        int base = offset(c, d);
+        for (int i = 0; i < PIXELS; i++) dst[at + i] = (float) ((pixels[base + Glyphs.turnedSource(quarterTurns, i)] & 0xFF) / 255.0);
+    }
+
     /** Bytes held by the decoded images. */
     public long imageBytes() {
         return pixels.length;

@@ -3,6 +3,7 @@ package ai.metaspark.data.omniglot;
 import ai.metaspark.data.DataException;
 import ai.metaspark.data.omniglot.ClassPools.ClassPool;
 import ai.metaspark.task.Batch;
+import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Seeds;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
@@ -11,6 +12,7 @@ import ai.metaspark.task.TaskSpec;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -85,6 +87,39 @@ public final class OmniglotFamily implements TaskFamily {
     public Task materialize(TaskSpec spec, int support, int query) {
         Episode episode = episode(spec, support, query);
         return new Task(spec, batch(episode, 0, support), batch(episode, support, query));
+    }
+
+    /**
+     * The training split's classes with all their drawings: where the split turns each character at random per task
+     * (MAML's protocol), each of the four turns is a class, as Vinyals et al. count them.
+     */
+    @Override
+    public Optional<LabelledExamples> trainingExamples() {
+        ClassPool pool = pools().get(Split.TRAIN);
+        int turns = pool.randomTurns() ? 4 : 1;
+        return Optional.of(new LabelledExamples() {
+            @Override
+            public int classes() {
+                return pool.size() * turns;
+            }
+
+            @Override
+            public int examplesPerClass() {
+                return OmniglotDataset.DRAWINGS;
+            }
+
+            @Override
+            public int inputSize() {
+                return OmniglotDataset.PIXELS;
+            }
+
+            @Override
+            public void copy(int cls, int example, float[] dst, int at) {
+                int c = cls / turns;
+                int turn = pool.randomTurns() ? cls % turns : pool.quarterTurns()[c];
+                data().copyTo(pool.characters()[c], example, turn, dst, at);
+            }
+        });
     }
 
     /** Which images a task uses: label l is character {@code characters[l]} turned {@code quarterTurns[l]}. */

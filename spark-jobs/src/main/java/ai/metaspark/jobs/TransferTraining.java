@@ -1,0 +1,182 @@
+package ai.metaspark.jobs;
+
+import ai.metaspark.model.Conv4Model;
+import ai.metaspark.model.Dl4jModels;
+import ai.metaspark.optim.OptimizerSpec;
+import ai.metaspark.task.LabelledExamples;
+import ai.metaspark.task.Seeds;
+import ai.metaspark.task.TaskFamily;
+import ai.metaspark.train.Experiment;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Trains the transfer baseline's classifier: the Conv-4 network as an ordinary classifier over every training class
+ * (Chen et al. 2019), with DL4J. On Spark it is data-parallel through DL4J Spark's parameter averaging
+ * ({@link ParameterAveragingTrainingMaster}, one averaging per {@value #AVERAGING_FREQUENCY} minibatches per worker) on
+ * the run's Spark context; in-process it is DL4J's own {@code fit}. Each epoch visits every training image once in an
+ * order drawn from (seed, epoch); a last minibatch smaller than the others is left out. Minibatches are built where
+ * they are used (on executors from the per-JVM image cache), never collected on the driver.
+ */
+final class TransferTraining {
+    static final int AVERAGING_FREQUENCY = 5;
+    private static final long PROGRESS_NANOS = 5_000_000_000L;
+    /** The seed stream of the classifier's epoch orders ("XFER"). */
+    private static final long ORDER_STREAM = 0x58464552L;
+
+    private final Experiment e;
+    private final LabelledExamples examples;
+    private final PrintStream console;
+
+    TransferTraining(Experiment e, PrintStream console) {
+        this.e = e;
+        this.examples = e.family().trainingExamples().orElseThrow();
+        this.console = console;
+    }
+
+    /** The classifier before training, its initial parameters drawn from the run's seed. */
+    MultiLayerNetwork initialNetwork() {
+        return Dl4jModels.conv4Classifier(((Conv4Model) e.network()).conv(), examples.classes(),
+                Seeds.derive(e.seed(), ORDER_STREAM, -1), updater(e.optimizer()));
+    }
+
+    /** Minibatch {@code b} of epoch {@code epoch}. */
+    DataSet minibatch(int epoch, int b) {
+        return new Minibatch(e.family(), e.seed(), epoch, e.classifier().batchSize()).call(b);
+    }
+
+    /** Trains in this JVM (Spark context null) or data-parallel on {@code sc}; returns the trained classifier. */
+    MultiLayerNetwork train(JavaSparkContext sc, int partitions) {
+        Experiment.Classifier c = e.classifier();
+        MultiLayerNetwork net = initialNetwork();
+        int batches = examples.classes() * examples.examplesPerClass() / c.batchSize();
+        console.printf(Locale.ROOT, "classifier: %d classes x %d images, %d epochs of %d minibatches of %d, %s%n",
+                examples.classes(), examples.examplesPerClass(), c.epochs(), batches, c.batchSize(),
+                sc == null ? "in-process" : "DL4J Spark parameter averaging over " + partitions + " partitions");
+        SparkDl4jMultiLayer spark = sc == null ? null : new SparkDl4jMultiLayer(sc, net, master(c.batchSize()));
+        for (int epoch = 0; epoch < c.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            double lr = learningRate(e.optimizer(), epoch, c.epochs());
+            Minibatch source = new Minibatch(e.family(), e.seed(), epoch, c.batchSize());
+            double score;
+            if (spark == null) {
+                net.setLearningRate(lr);
+                double sum = 0;
+                long shown = System.nanoTime();
+                for (int b = 0; b < batches; b++) {
+                    net.fit(source.call(b));
+                    sum += net.score();
+                    if (System.nanoTime() - shown > PROGRESS_NANOS) {
+                        shown = System.nanoTime();
+                        console.printf(Locale.ROOT, "epoch %d/%d  minibatch %d/%d  loss %.4f  %.0f images/s%n", epoch + 1,
+                                c.epochs(), b + 1, batches, sum / (b + 1), (b + 1) * (double) c.batchSize() / ((shown - t0) / 1e9));
+                    }
+                }
+                score = sum / batches;
+            } else {
+                spark.getNetwork().setLearningRate(lr);
+                JavaRDD<Integer> ids = sc.parallelize(IntStream.range(0, batches).boxed().toList(), partitions);
+                sc.setJobDescription(String.format(Locale.ROOT, "transfer classifier: epoch %d of %d", epoch + 1, c.epochs()));
+                net = spark.fit(ids.map(source));
+                score = spark.getScore();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            console.printf(Locale.ROOT, "epoch %d/%d  lr %.2e  loss %.4f  %.0f images/s%n", epoch + 1, c.epochs(), lr, score,
+                    batches * (double) c.batchSize() / seconds);
+        }
+        return net;
+    }
+
+    private static ParameterAveragingTrainingMaster master(int batchSize) {
+        return new ParameterAveragingTrainingMaster.Builder(batchSize).batchSizePerWorker(batchSize)
+                .averagingFrequency(AVERAGING_FREQUENCY).workerPrefetchNumBatches(0).saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Direct).repartionData(Repartition.Never)
+                .storageLevel(StorageLevel.NONE()) // minibatches are cheap to rebuild and large to keep (one-hot labels)
+                .collectTrainingStats(false).build();
+    }
+
+    /** DL4J's update rule of the recipe's outer optimizer. */
+    private static IUpdater updater(OptimizerSpec o) {
+        return switch (o.rule()) {
+            case ADAM -> new Adam(o.learningRate());
+            case NESTEROV -> new Nesterovs(o.learningRate(), o.momentum());
+            case SGD -> new Sgd(o.learningRate());
+        };
+    }
+
+    /** The rate of epoch {@code epoch}: constant, or cosine from outer_lr down to lr_min over the epochs. */
+    static double learningRate(OptimizerSpec o, int epoch, int epochs) {
+        if (o.schedule().decay() != OptimizerSpec.Decay.COSINE) return o.learningRate();
+        double min = o.schedule().min();
+        return min + (o.learningRate() - min) * 0.5 * (1 + Math.cos(Math.PI * epoch / epochs));
+    }
+
+    /** Minibatch {@code b} of one epoch: images in the epoch's order, one-hot labels over every training class. */
+    static final class Minibatch implements Function<Integer, DataSet> {
+        private static final long serialVersionUID = 1L;
+        private final TaskFamily family;
+        private final long seed;
+        private final int epoch;
+        private final int size;
+        private transient int[] order;
+
+        Minibatch(TaskFamily family, long seed, int epoch, int size) {
+            this.family = family;
+            this.seed = seed;
+            this.epoch = epoch;
+            this.size = size;
+        }
+
+        @Override
+        public DataSet call(Integer b) {
+            LabelledExamples ex = family.trainingExamples().orElseThrow();
+            int[] o = order(ex);
+            int d = ex.inputSize();
+            float[] x = new float[size * d];
+            float[] y = new float[size * ex.classes()];
+            for (int i = 0; i < size; i++) {
+                int id = o[b * size + i];
+                int cls = id / ex.examplesPerClass();
+                ex.copy(cls, id % ex.examplesPerClass(), x, i * d);
+                y[i * ex.classes() + cls] = 1;
+            }
+            return new DataSet(Nd4j.createFromArray(x).reshape(size, d), Nd4j.createFromArray(y).reshape(size, ex.classes()));
+        }
+
+        /** A permutation of every (class, example) id, drawn from (seed, epoch). */
+        private int[] order(LabelledExamples ex) {
+            if (order == null) {
+                int n = ex.classes() * ex.examplesPerClass();
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) a[i] = i;
+                SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, ORDER_STREAM, epoch));
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    int t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                }
+                order = a;
+            }
+            return order;
+        }
+    }
+}
