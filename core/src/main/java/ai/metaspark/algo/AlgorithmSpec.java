@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * A meta-learning algorithm by name with its named options, as a recipe states it; {@link Algorithms#of} builds it.
  *
- * @param name             maml, fomaml, reptile, metasgd, pretrain, anil or protonet
+ * @param name             maml, fomaml, reptile, metasgd, pretrain, anil, protonet or transfer
  * @param innerSteps       inner-loop SGD steps per task (k)
  * @param innerLr          inner-loop learning rate (Meta-SGD and LSLR: the initial value of the learned rates)
  * @param multiStepLoss    MAML++ multi-step loss (maml, fomaml)

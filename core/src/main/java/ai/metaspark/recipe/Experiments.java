@@ -70,6 +70,11 @@ final class Experiments {
         if ((algo.equals("protonet") || algo.equals("anil") || algo.equals("transfer")) && model.equals("mlp")) {
             throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (a classification task such as omniglot)");
         }
+        if (algo.equals("pretrain") && !model.equals("mlp")) {
+            throw new ConfigException("algorithm pretrain trains one shared head, which classification tasks cannot "
+                    + "share (each task orders its labels at random); use algorithm transfer, a classifier over every "
+                    + "training class with a new head per test task");
+        }
         int trainNWay = c.getInt(Keys.TRAIN_N_WAY);
         if (trainNWay != 0 && trainNWay != c.getInt(Keys.N_WAY) && !algo.equals("protonet")) {
             throw new ConfigException("train_n_way " + trainNWay + " differs from n_way " + c.getInt(Keys.N_WAY)

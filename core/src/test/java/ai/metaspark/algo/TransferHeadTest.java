@@ -70,6 +70,9 @@ class TransferHeadTest {
         ConfigException mlp = assertThrows(ConfigException.class,
                 () -> Recipe.of(RunConfig.defaults().with("algorithm=transfer")).experiment());
         assertTrue(mlp.getMessage().contains("conv4"), mlp.getMessage());
+        ConfigException pretrain = assertThrows(ConfigException.class,
+                () -> Recipe.of(transfer("algorithm=pretrain")).experiment());
+        assertTrue(pretrain.getMessage().contains("use algorithm transfer"), pretrain.getMessage());
         ConfigException step = assertThrows(ConfigException.class, () -> Recipe.of(transfer("lr_schedule=step")).experiment());
         assertTrue(step.getMessage().contains("lr_schedule step"), step.getMessage());
     }

@@ -121,7 +121,7 @@ class OmniglotTrainingTest {
 
     @Test
     void everyAlgorithmTrainsConv4AndReportsAccuracy() {
-        for (String algo : List.of("maml", "fomaml", "reptile", "metasgd", "pretrain", "anil")) {
+        for (String algo : List.of("maml", "fomaml", "reptile", "metasgd", "anil")) {
             List<Map<String, Object>> lines = new ArrayList<>();
             RunLog log = collecting(lines);
             RunConfig c = config("algorithm=" + algo, "model=conv4-strided", "meta_steps=3", "meta_batch=2", "log_every=1",
