@@ -99,6 +99,9 @@ public final class Keys {
             "transfer: images per minibatch of the classifier's training");
     public static final ConfigKey<String> TRANSFER_HEAD = choice("transfer_head", "linear",
             "transfer: the new head fitted per test task (linear: Baseline, cosine: Baseline++)", "linear", "cosine");
+    public static final ConfigKey<String> INIT_FROM = add(new ConfigKey<>("init_from", ConfigKey.Type.STRING, "",
+            v -> true, "a path or empty", null, "a finished transfer run folder (any Hadoop path) whose classifier body starts the "
+                    + "network (model conv4 or conv4-strided, as that run's; the head starts fresh); empty: none"));
     public static final ConfigKey<Integer> THREADS = intKey("threads", 0, v -> v >= 0, "an integer >= 0",
             "worker threads for the meta-batch (0: one per core); results do not depend on it");
     public static final ConfigKey<Integer> PARTITIONS = intKey("partitions", 0, v -> v >= 0, "an integer >= 0",

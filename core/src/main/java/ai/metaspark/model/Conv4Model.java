@@ -14,8 +14,22 @@ import java.util.function.Supplier;
  *
  * <p>{@code model.zip} holds the same network as DL4J layers ({@link Dl4jModels#conv4}); training and meta-testing run
  * on oneDNN.
+ *
+ * @param body null, or conv parameters that replace the drawn ones at the start (init_from: a transfer run's trained
+ *             body; the head is always drawn fresh)
  */
-public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
+public record Conv4Model(Conv4Spec conv, int classes, double[] body) implements NetworkSpec {
+    public Conv4Model {
+        if (body != null && body.length != conv.numParams()) {
+            throw new IllegalArgumentException("a Conv-4 body has " + conv.numParams() + " parameters, got " + body.length);
+        }
+    }
+
+    /** Conv-4 over {@code classes} outputs, its parameters drawn at the start. */
+    public Conv4Model(Conv4Spec conv, int classes) {
+        this(conv, classes, null);
+    }
+
     @Override
     public int numParams() {
         return Conv4Classifier.numParams(conv, classes);
@@ -23,7 +37,9 @@ public record Conv4Model(Conv4Spec conv, int classes) implements NetworkSpec {
 
     @Override
     public double[] initialParams(long seed) {
-        return Conv4Classifier.initialParams(conv, classes, seed);
+        double[] p = Conv4Classifier.initialParams(conv, classes, seed);
+        if (body != null) System.arraycopy(body, 0, p, 0, body.length);
+        return p;
     }
 
     @Override

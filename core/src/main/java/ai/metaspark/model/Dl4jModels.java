@@ -140,6 +140,43 @@ public final class Dl4jModels {
         net.getLayer(layer).setParam("b", slice(p, head + emb * classes, 1, classes));
     }
 
+    /**
+     * The conv parameters of a Conv-4 DL4J network (a transfer run's classifier) in the flat layout of {@code spec}
+     * (weights, batch-norm gamma and beta per block; running statistics and the head are not part of it).
+     *
+     * @throws IllegalArgumentException naming the first layer that is not {@code spec}'s
+     */
+    public static double[] conv4Body(MultiLayerNetwork net, Conv4Spec spec) {
+        double[] body = new double[spec.numParams()];
+        int layer = 0;
+        for (int k = 0; k < spec.blocks(); k++) {
+            long[] w = {spec.filters(), spec.inChannels(k), Conv4Spec.KERNEL, Conv4Spec.KERNEL};
+            copy(net, layer, "W", w, body, spec.weightOffset(k));
+            copy(net, layer + 1, "gamma", new long[]{1, spec.filters()}, body, spec.gammaOffset(k));
+            copy(net, layer + 1, "beta", new long[]{1, spec.filters()}, body, spec.betaOffset(k));
+            layer += spec.variant() == Conv4Spec.Variant.POOL ? 4 : 3;
+        }
+        int last = featureLayer(net);
+        boolean pooledLast = net.getLayer(last).conf().getLayer() instanceof SubsamplingLayer;
+        if (pooledLast != (spec.variant() == Conv4Spec.Variant.POOL) || layer + (pooledLast ? 0 : 1) != last + 1) {
+            throw new IllegalArgumentException("the network is not Conv-4 " + spec.variant() + " (" + net.getnLayers() + " layers)");
+        }
+        return body;
+    }
+
+    private static void copy(MultiLayerNetwork net, int layer, String param, long[] shape, double[] dst, int at) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        if (layer >= net.getnLayers() || !net.getLayer(layer).paramTable().containsKey(param)
+                || net.getLayer(layer).getParam(param).length() != n
+                || shape.length == 4 && !java.util.Arrays.equals(net.getLayer(layer).getParam(param).shape(), shape)) {
+            throw new IllegalArgumentException("layer " + layer + " has no parameter " + param + " of shape "
+                    + java.util.Arrays.toString(shape));
+        }
+        double[] v = net.getLayer(layer).getParam(param).dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        System.arraycopy(v, 0, dst, at, v.length);
+    }
+
     /** {@code p[from ..]} as a float32 array of {@code shape}, row-major. */
     private static org.nd4j.linalg.api.ndarray.INDArray slice(double[] p, int from, long... shape) {
         long n = 1;

@@ -57,6 +57,9 @@ final class Experiments {
     private static MetaAlgorithm transfer(RunConfig c, TaskFamily family, NetworkSpec network) {
         LabelledExamples examples = family.trainingExamples().orElseThrow(() -> new ConfigException(
                 "algorithm transfer trains a classifier over the training classes; task " + c.get(Keys.TASK) + " has none"));
+        if (!c.get(Keys.INIT_FROM).isEmpty()) {
+            throw new ConfigException("init_from starts a meta-learner from a transfer run; algorithm transfer trains its own classifier");
+        }
         if (c.get(Keys.LR_SCHEDULE).equals("step")) {
             throw new ConfigException("lr_schedule step: algorithm transfer decays its rate per epoch, by cosine or none");
         }

@@ -3,13 +3,22 @@ package ai.metaspark.recipe;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
+import ai.metaspark.data.DataLocation;
+import ai.metaspark.io.Files;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Conv4Model;
+import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.task.TaskFamily;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.util.ModelSerializer;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 
 /** The network a recipe's {@code model} names, checked against the task family it must fit. */
@@ -24,6 +33,9 @@ final class Networks {
                 throw new ConfigException("model mlp is a regression network (MSE); task " + task
                         + " needs model conv4 or conv4-strided");
             }
+            if (!c.get(Keys.INIT_FROM).isEmpty()) {
+                throw new ConfigException("init_from starts a Conv-4 body from a transfer run; model mlp has none");
+            }
             return new MlpModel(family.inputSize(), c.get(Keys.HIDDEN), family.outputSize(),
                     Activation.valueOf(c.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)));
         }
@@ -36,6 +48,23 @@ final class Networks {
                     + conv.channels() + " images (" + conv.inputSize() + " inputs); task " + task + " has "
                     + family.inputSize() + " inputs per example");
         }
-        return new Conv4Model(conv, family.outputSize());
+        String from = c.get(Keys.INIT_FROM);
+        return new Conv4Model(conv, family.outputSize(), from.isEmpty() ? null : trainedBody(from, conv, model));
+    }
+
+    /** The conv parameters of the classifier in the transfer run folder {@code run} ({@code init_from}). */
+    private static double[] trainedBody(String run, Conv4Spec conv, String model) {
+        String location = DataLocation.resolve(run);
+        Path zip = new Path(location, "model.zip");
+        FileSystem fs = Files.fileSystem(location);
+        try (InputStream in = fs.open(zip)) {
+            return Dl4jModels.conv4Body(ModelSerializer.restoreMultiLayerNetwork(in, false), conv);
+        } catch (FileNotFoundException e) {
+            throw new ConfigException("init_from " + run + ": no " + zip + " (a finished transfer run folder is needed)");
+        } catch (IOException e) {
+            throw new ConfigException("init_from " + run + ": cannot read " + zip + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("init_from " + run + ": its network does not fit model " + model + ": " + e.getMessage());
+        }
     }
 }
