@@ -6,6 +6,7 @@ import ai.metaspark.jobs.Conv4Bench;
 import ai.metaspark.jobs.MamlBench;
 import ai.metaspark.jobs.SinusoidBench;
 import ai.metaspark.jobs.SparkBench;
+import ai.metaspark.jobs.TransferBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,13 +21,16 @@ import java.util.concurrent.Callable;
                 + "per variant and episode batch size, against the sgemm peak; oneDNN threads come from OMP_NUM_THREADS. "
                 + "maml: ms per meta-step of MAML, first-order MAML, ANIL, Meta-SGD and ProtoNets on Omniglot 5-way and "
                 + "20-way 1-shot, 1 and 2 threads, against the FLOP limit. "
-                + "spark: one meta-step in-process vs through Spark (local[2], local-cluster with 1 and 2 executors).")
+                + "spark: one meta-step in-process vs through Spark (local[2], local-cluster with 1 and 2 executors). "
+                + "transfer: images/s of the transfer baseline's classifier training in-process vs DL4J Spark local[2] "
+                + "(run with OMP_NUM_THREADS=1).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4, maml or spark")
+    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4, maml, spark or transfer")
     String what;
 
     @Option(names = "--steps", description = "meta-steps per timed round (default ${DEFAULT-VALUE}; spark: a tenth of "
-            + "it for the sinusoid, a hundredth for Omniglot, whose warm-up round is a quarter of that; maml: a hundredth)")
+            + "it for the sinusoid, a hundredth for Omniglot, whose warm-up round is a quarter of that; maml: a hundredth; "
+            + "transfer: a fiftieth, as minibatches of 64)")
     int steps = 2000;
 
     @Option(names = "--rounds", description = "timed rounds; the median is reported (default ${DEFAULT-VALUE})")
@@ -52,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
                     new SparkBench.Workload("Omniglot 5w1s Conv-4, ProtoNets", Recipe.defaults().with("task=omniglot",
                             "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15", "eval_query=15"),
                             Math.max(1, steps / 100), Math.max(1, steps / 400))));
-            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, maml, spark)");
+            case "transfer" -> new TransferBench(Math.max(2, steps / 50), rounds, System.out).run();
+            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, maml, spark, transfer)");
         }
         return ExitCodes.OK;
     }

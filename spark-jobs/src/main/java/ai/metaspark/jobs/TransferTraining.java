@@ -66,43 +66,70 @@ final class TransferTraining {
     /** Trains in this JVM (Spark context null) or data-parallel on {@code sc}; returns the trained classifier. */
     MultiLayerNetwork train(JavaSparkContext sc, int partitions) {
         Experiment.Classifier c = e.classifier();
-        MultiLayerNetwork net = initialNetwork();
-        int batches = examples.classes() * examples.examplesPerClass() / c.batchSize();
+        int batches = minibatchesPerEpoch();
         console.printf(Locale.ROOT, "classifier: %d classes x %d images, %d epochs of %d minibatches of %d, %s%n",
                 examples.classes(), examples.examplesPerClass(), c.epochs(), batches, c.batchSize(),
                 sc == null ? "in-process" : "DL4J Spark parameter averaging over " + partitions + " partitions");
-        SparkDl4jMultiLayer spark = sc == null ? null : new SparkDl4jMultiLayer(sc, net, master(c.batchSize()));
+        Fitter fitter = new Fitter(initialNetwork(), sc, partitions);
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             long t0 = System.nanoTime();
             double lr = learningRate(e.optimizer(), epoch, c.epochs());
-            Minibatch source = new Minibatch(e.family(), e.seed(), epoch, c.batchSize());
-            double score;
-            if (spark == null) {
-                net.setLearningRate(lr);
-                double sum = 0;
-                long shown = System.nanoTime();
-                for (int b = 0; b < batches; b++) {
-                    net.fit(source.call(b));
-                    sum += net.score();
-                    if (System.nanoTime() - shown > PROGRESS_NANOS) {
-                        shown = System.nanoTime();
-                        console.printf(Locale.ROOT, "epoch %d/%d  minibatch %d/%d  loss %.4f  %.0f images/s%n", epoch + 1,
-                                c.epochs(), b + 1, batches, sum / (b + 1), (b + 1) * (double) c.batchSize() / ((shown - t0) / 1e9));
-                    }
-                }
-                score = sum / batches;
-            } else {
-                spark.getNetwork().setLearningRate(lr);
-                JavaRDD<Integer> ids = sc.parallelize(IntStream.range(0, batches).boxed().toList(), partitions);
-                sc.setJobDescription(String.format(Locale.ROOT, "transfer classifier: epoch %d of %d", epoch + 1, c.epochs()));
-                net = spark.fit(ids.map(source));
-                score = spark.getScore();
-            }
+            double loss = fitter.fit(epoch, batches, lr);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            console.printf(Locale.ROOT, "epoch %d/%d  lr %.2e  loss %.4f  %.0f images/s%n", epoch + 1, c.epochs(), lr, score,
+            console.printf(Locale.ROOT, "epoch %d/%d  lr %.2e  loss %.4f  %.0f images/s%n", epoch + 1, c.epochs(), lr, loss,
                     batches * (double) c.batchSize() / seconds);
         }
-        return net;
+        return fitter.network();
+    }
+
+    int minibatchesPerEpoch() {
+        return examples.classes() * examples.examplesPerClass() / e.classifier().batchSize();
+    }
+
+    /** Fits minibatches of the classifier, in this JVM or through DL4J Spark. */
+    final class Fitter {
+        private final JavaSparkContext sc;
+        private final int partitions;
+        private final SparkDl4jMultiLayer spark;
+        private MultiLayerNetwork net;
+
+        /** @param sc null: in this JVM */
+        Fitter(MultiLayerNetwork net, JavaSparkContext sc, int partitions) {
+            this.net = net;
+            this.sc = sc;
+            this.partitions = partitions;
+            this.spark = sc == null ? null : new SparkDl4jMultiLayer(sc, net, master(e.classifier().batchSize()));
+        }
+
+        MultiLayerNetwork network() {
+            return net;
+        }
+
+        /** Fits minibatches 0..count-1 of {@code epoch} at rate {@code lr}; returns their mean loss. */
+        double fit(int epoch, int count, double lr) {
+            Minibatch source = new Minibatch(e.family(), e.seed(), epoch, e.classifier().batchSize());
+            if (spark != null) {
+                spark.getNetwork().setLearningRate(lr);
+                JavaRDD<Integer> ids = sc.parallelize(IntStream.range(0, count).boxed().toList(), partitions);
+                sc.setJobDescription(String.format(Locale.ROOT, "transfer classifier: epoch %d", epoch + 1));
+                net = spark.fit(ids.map(source));
+                return spark.getScore();
+            }
+            net.setLearningRate(lr);
+            double sum = 0;
+            long t0 = System.nanoTime();
+            long shown = t0;
+            for (int b = 0; b < count; b++) {
+                net.fit(source.call(b));
+                sum += net.score();
+                if (System.nanoTime() - shown > PROGRESS_NANOS) {
+                    shown = System.nanoTime();
+                    console.printf(Locale.ROOT, "epoch %d  minibatch %d/%d  loss %.4f  %.0f images/s%n", epoch + 1, b + 1,
+                            count, sum / (b + 1), (b + 1) * (double) e.classifier().batchSize() / ((shown - t0) / 1e9));
+                }
+            }
+            return sum / count;
+        }
     }
 
     private static ParameterAveragingTrainingMaster master(int batchSize) {
