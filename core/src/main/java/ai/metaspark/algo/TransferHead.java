@@ -5,11 +5,17 @@ import ai.metaspark.model.Learner;
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.task.Batch;
 import ai.metaspark.task.Task;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
 
@@ -17,7 +23,8 @@ import java.util.List;
  * The meta-test of the transfer baseline (Chen et al. 2019, "A Closer Look at Few-shot Classification"): the body of
  * a classifier trained on every training class, frozen, embeds a test task's images (its batch norm with the running
  * statistics, as in ordinary inference), and a new N-way head is fitted to the support embeddings by full-batch
- * gradient descent at {@code inner_lr}. The curve is the query accuracy after 0..evalSteps head steps.
+ * gradient descent at {@code inner_lr}. The curve is the query accuracy after 0..evalSteps head steps. With
+ * {@code transfer_finetune} the body is trained along with a new linear head ({@link #fineTuned}).
  * <ul>
  *   <li>{@link Head#LINEAR} ("Baseline"): softmax regression from zero weights, so step 0 is chance.</li>
  *   <li>{@link Head#COSINE} ("Baseline++"): logits are {@value #COSINE_SCALE} times the cosine similarity between the
@@ -38,14 +45,20 @@ public final class TransferHead implements MetaAlgorithm {
     private final int classes;
     private final Head head;
     private final double lr;
+    private final boolean fineTune;
     private transient volatile ThreadLocal<Body> bodies;
 
-    /** The classifier trained on {@code classes} classes with the Conv-4 body {@code spec}; heads fitted at {@code lr}. */
-    public TransferHead(Conv4Spec spec, int classes, Head head, double lr) {
+    /**
+     * The classifier trained on {@code classes} classes with the Conv-4 body {@code spec}; heads fitted at {@code lr},
+     * with the body frozen or, with {@code fineTune}, trained along (a linear head only).
+     */
+    public TransferHead(Conv4Spec spec, int classes, Head head, double lr, boolean fineTune) {
+        if (fineTune && head != Head.LINEAR) throw new IllegalArgumentException("fine-tuning takes the linear head, not " + head);
         this.spec = spec;
         this.classes = classes;
         this.head = head;
         this.lr = lr;
+        this.fineTune = fineTune;
     }
 
     /** The classifier's network for meta-parameters {@code meta} (a fresh one, the parameters copied in). */
@@ -77,6 +90,7 @@ public final class TransferHead implements MetaAlgorithm {
     @Override
     public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps,
                                    int evalSteps, boolean accuracy) {
+        if (fineTune) return fineTuned(meta, task, evalInnerSteps, evalSteps, accuracy);
         long t0 = System.nanoTime();
         MultiLayerNetwork net = body(meta);
         double[][] support = embed(net, task.support());
@@ -98,6 +112,58 @@ public final class TransferHead implements MetaAlgorithm {
         return new TaskEvaluation(perStep, adaptNanos / 1e6);
     }
 
+    /**
+     * The body trained along with a new linear head (zero weights) by SGD at {@code lr} on the whole support set per
+     * step, through DL4J's transfer-learning API on a copy of the classifier; batch norm normalizes with the support
+     * batch while fitting and with the running statistics (which fitting moves) when scoring the query set.
+     */
+    private TaskEvaluation fineTuned(double[] meta, Task task, int evalInnerSteps, int evalSteps, boolean accuracy) {
+        long t0 = System.nanoTime();
+        int ways = task.support().outDim();
+        MultiLayerNetwork net = new TransferLearning.Builder(body(meta).clone())
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(lr)).build())
+                .removeOutputLayer()
+                .addLayer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(spec.embeddingSize()).nOut(ways)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).weightInit(WeightInit.ZERO).build())
+                .build();
+        DataSet support = dataSet(task.support());
+        DataSet query = dataSet(task.query());
+        double adaptNanos = System.nanoTime() - t0;
+        double[] perStep = new double[evalSteps + 1];
+        for (int s = 0; ; s++) {
+            perStep[s] = score(net, query, accuracy);
+            if (s == evalSteps) break;
+            long t = System.nanoTime();
+            net.fit(support);
+            if (s < evalInnerSteps) adaptNanos += System.nanoTime() - t;
+        }
+        return new TaskEvaluation(perStep, adaptNanos / 1e6);
+    }
+
+    private static DataSet dataSet(Batch batch) {
+        return new DataSet(floats(batch.x(), batch.n(), batch.inDim()), floats(batch.y(), batch.n(), batch.outDim()));
+    }
+
+    private static INDArray floats(double[] v, int rows, int cols) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+        return Nd4j.createFromArray(f).reshape(rows, cols);
+    }
+
+    /** Query accuracy (the first of equal scores wins) or mean cross-entropy, batch norm in inference mode. */
+    private static double score(MultiLayerNetwork net, DataSet query, boolean accuracy) {
+        if (!accuracy) return net.score(query, false);
+        double[][] p = net.output(query.getFeatures(), false).castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] y = query.getLabels().castTo(DataType.DOUBLE).toDoubleMatrix();
+        int right = 0;
+        for (int i = 0; i < p.length; i++) {
+            int best = 0;
+            for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
+            if (y[i][best] == 1) right++;
+        }
+        return right / (double) p.length;
+    }
+
     /** This thread's network, rebuilt when the meta-parameters change (one network per thread: DL4J's are not shared). */
     private MultiLayerNetwork body(double[] meta) {
         ThreadLocal<Body> b = bodies;
@@ -112,9 +178,7 @@ public final class TransferHead implements MetaAlgorithm {
 
     /** The feature layer's output for each row of {@code batch}. */
     private static double[][] embed(MultiLayerNetwork net, Batch batch) {
-        float[] x = new float[batch.x().length];
-        for (int i = 0; i < x.length; i++) x[i] = (float) batch.x()[i];
-        INDArray in = Nd4j.createFromArray(x).reshape(batch.n(), batch.inDim());
+        INDArray in = floats(batch.x(), batch.n(), batch.inDim());
         int layer = Dl4jModels.featureLayer(net);
         List<INDArray> acts = net.feedForwardToLayer(layer, in, false);
         INDArray f = acts.get(layer + 1).reshape(batch.n(), -1).castTo(DataType.DOUBLE);

@@ -99,6 +99,9 @@ public final class Keys {
             "transfer: images per minibatch of the classifier's training");
     public static final ConfigKey<String> TRANSFER_HEAD = choice("transfer_head", "linear",
             "transfer: the new head fitted per test task (linear: Baseline, cosine: Baseline++)", "linear", "cosine");
+    public static final ConfigKey<String> TRANSFER_FINETUNE = choice("transfer_finetune", "false",
+            "transfer: train the body along with the new head per test task (linear head only) instead of freezing it",
+            "false", "true");
     public static final ConfigKey<String> INIT_FROM = add(new ConfigKey<>("init_from", ConfigKey.Type.STRING, "",
             v -> true, "a path or empty", null, "a finished transfer run folder (any Hadoop path) whose classifier body starts the "
                     + "network (model conv4 or conv4-strided, as that run's; the head starts fresh); empty: none"));

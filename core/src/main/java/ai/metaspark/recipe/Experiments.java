@@ -63,8 +63,12 @@ final class Experiments {
         if (c.get(Keys.LR_SCHEDULE).equals("step")) {
             throw new ConfigException("lr_schedule step: algorithm transfer decays its rate per epoch, by cosine or none");
         }
-        return new TransferHead(((Conv4Model) network).conv(), examples.classes(),
-                TransferHead.Head.valueOf(c.get(Keys.TRANSFER_HEAD).toUpperCase(Locale.ROOT)), c.getDouble(Keys.INNER_LR));
+        TransferHead.Head head = TransferHead.Head.valueOf(c.get(Keys.TRANSFER_HEAD).toUpperCase(Locale.ROOT));
+        if (c.isOn(Keys.TRANSFER_FINETUNE) && head != TransferHead.Head.LINEAR) {
+            throw new ConfigException("transfer_finetune: true trains a linear head with the body, not transfer_head " + c.get(Keys.TRANSFER_HEAD));
+        }
+        return new TransferHead(((Conv4Model) network).conv(), examples.classes(), head, c.getDouble(Keys.INNER_LR),
+                c.isOn(Keys.TRANSFER_FINETUNE));
     }
 
     /** ANIL and ProtoNets need a Conv-4 body; the MAML++ options apply to MAML; per-step batch norm needs batch norm. */

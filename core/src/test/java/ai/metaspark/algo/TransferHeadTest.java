@@ -41,14 +41,14 @@ class TransferHeadTest {
         double[] meta = Dl4jModels.conv4Classifier(((Conv4Model) e.network()).conv(), classes, 3, new Sgd(0))
                 .params().toDoubleVector();
         assertEquals(meta.length, any.network(meta).numParams());
-        for (TransferHead.Head kind : TransferHead.Head.values()) {
-            TransferHead head = (TransferHead) Recipe.of(transfer("transfer_head=" + kind.name().toLowerCase()))
-                    .experiment().algorithm();
+        for (String kind : List.of("linear", "cosine", "finetune")) {
+            TransferHead head = (TransferHead) Recipe.of(kind.equals("finetune") ? transfer("transfer_finetune=true", "inner_lr=0.1")
+                    : transfer("transfer_head=" + kind)).experiment().algorithm();
             for (TaskSpec spec : e.sampler().heldOut(Split.TEST, 3)) {
                 Task t = e.heldOutTask(spec);
                 TaskEvaluation onSupport = head.evaluate(null, meta, 0, new Task(spec, t.support(), t.support()), 50, 50, true);
                 assertEquals(1.0, onSupport.perStep()[50], kind + " head on its own support set, task " + spec.index());
-                if (kind == TransferHead.Head.LINEAR) assertEquals(0.2, onSupport.perStep()[0], 1e-12, "zero weights: chance");
+                if (!kind.equals("cosine")) assertEquals(0.2, onSupport.perStep()[0], 1e-12, "zero weights: chance");
             }
         }
     }
@@ -73,6 +73,9 @@ class TransferHeadTest {
         ConfigException pretrain = assertThrows(ConfigException.class,
                 () -> Recipe.of(transfer("algorithm=pretrain")).experiment());
         assertTrue(pretrain.getMessage().contains("use algorithm transfer"), pretrain.getMessage());
+        ConfigException cosine = assertThrows(ConfigException.class,
+                () -> Recipe.of(transfer("transfer_finetune=true", "transfer_head=cosine")).experiment());
+        assertTrue(cosine.getMessage().contains("transfer_head cosine"), cosine.getMessage());
         ConfigException step = assertThrows(ConfigException.class, () -> Recipe.of(transfer("lr_schedule=step")).experiment());
         assertTrue(step.getMessage().contains("lr_schedule step"), step.getMessage());
     }
