@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Liveness: a task sends a heartbeat frame every quarter of {@code timeoutMs} while it computes, and the server
  * gives up on a group when a member stays silent for {@code timeoutMs}: a lost executor (a network partition, a
  * frozen process) fails its stage within that bound, and Spark re-runs it, instead of blocking the driver and the
- * other tasks forever.
+ * other tasks forever. So does a group whose tasks have not all joined within {@code timeoutMs} of the first.
  */
 public final class AllReduceServer implements AutoCloseable {
     static final int HELLO_TIMEOUT_MS = 10_000;
@@ -148,13 +148,40 @@ public final class AllReduceServer implements AutoCloseable {
     private void join(Socket s, int attempt, int partition) {
         Socket[] group;
         synchronized (groups) {
-            group = groups.computeIfAbsent(attempt, a -> new Socket[tasks]);
+            group = groups.computeIfAbsent(attempt, a -> watchJoining(new Socket[tasks]));
             group[partition] = s;
             for (Socket member : group) if (member == null) return;
         }
         Thread t = new Thread(() -> reduce(group), "metaspark-allreduce-" + attempt);
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Gives up on a group whose tasks have not all joined {@code timeoutMs} after the first: a task that never reaches
+     * the all-reduce (its executor lost or stuck before the task started) fails the stage instead of leaving the others
+     * waiting, alive and beating, forever.
+     */
+    private Socket[] watchJoining(Socket[] group) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(timeoutMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (groups) {
+                int joined = 0;
+                for (Socket member : group) if (member != null) joined++;
+                if (joined == tasks) return;
+                System.err.println("all-reduce: " + joined + " of " + tasks + " tasks of the segment joined within "
+                        + timeoutMs / 1000 + " s (an executor lost or stuck before its task started); failing its stage "
+                        + "so that Spark re-runs it");
+                for (Socket member : group) if (member != null) closeQuietly(member);
+            }
+        }, "metaspark-allreduce-join-watch");
+        t.setDaemon(true);
+        t.start();
+        return group;
     }
 
     /**

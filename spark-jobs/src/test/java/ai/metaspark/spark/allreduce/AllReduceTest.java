@@ -108,6 +108,24 @@ class AllReduceTest {
         }
     }
 
+    @Test
+    void aGroupWhoseOtherTaskNeverJoinsFailsWithinTheTimeout() throws Exception {
+        try (AllReduceServer server = new AllReduceServer("127.0.0.1", 0, 2, 3, kryo, 1500, null, PLAIN)) {
+            InetSocketAddress at = InetSocketAddress.createUnresolved("127.0.0.1", server.port());
+            long t0 = System.nanoTime();
+            CompletableFuture<double[]> alone = CompletableFuture.supplyAsync(() -> {
+                try (AllReduceClient c = new AllReduceClient(at, server.key(), null, PLAIN, 0, 0, kryo, 300)) {
+                    return c.reduce(partial(0, 1, 2)).meanGradient(); // beats every 300 ms while it waits
+                }
+            });
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> alone.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof UncheckedIOException, e.toString());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 6, "the lone task failed after " + seconds + " s (timeout 1.5 s)");
+        }
+    }
+
     /** Under spark.authenticate the segment key alone (what a task closure holds) is not enough: Spark's secret is needed too. */
     @Test
     void underSparkAuthenticateTheClosureKeyAloneCannotJoin() throws Exception {
