@@ -93,13 +93,14 @@ public final class TrainJob {
             throws IOException {
         console.printf(Locale.ROOT, "training transfer on %s -> %s%n", recipe.task(), run.path());
         long t0 = System.nanoTime();
+        TransferTraining training = new TransferTraining(e, console);
         MultiLayerNetwork net = runner instanceof SparkTaskRunner spark
-                ? new TransferTraining(e, console).train(spark.context(), spark.partitions())
-                : new TransferTraining(e, console).train(null, 0);
+                ? training.train(spark.context(), spark.partitions()) : training.train(null, 0);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double[] meta = net.params().toDoubleVector();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("epochs", e.classifier().epochs());
+        extra.put("steps", e.classifier().epochs() * training.minibatchesPerEpoch()); // minibatches trained
         return test(e, trainer, run, meta, head.network(meta), trainSeconds, extra,
                 "trained " + e.classifier().epochs() + " epochs");
     }
