@@ -3,7 +3,6 @@ package ai.metaspark.recipe;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.Keys;
 import ai.metaspark.config.RunConfig;
-import ai.metaspark.data.DataLocation;
 import ai.metaspark.io.Files;
 import ai.metaspark.model.Activation;
 import ai.metaspark.model.Conv4Model;
@@ -54,9 +53,8 @@ final class Networks {
 
     /** The conv parameters of the classifier in the transfer run folder {@code run} ({@code init_from}). */
     private static double[] trainedBody(String run, Conv4Spec conv, String model) {
-        String location = DataLocation.resolve(run);
-        Path zip = new Path(location, "model.zip");
-        FileSystem fs = Files.fileSystem(location);
+        Path zip = new Path(run, "model.zip"); // a run folder, like --out and --run: relative to the working directory
+        FileSystem fs = Files.fileSystem(run);
         try (InputStream in = fs.open(zip)) {
             return Dl4jModels.conv4Body(ModelSerializer.restoreMultiLayerNetwork(in, false), conv);
         } catch (FileNotFoundException e) {
