@@ -6,6 +6,11 @@ package ai.metaspark.train;
  */
 public class StoppedException extends RuntimeException {
     public StoppedException(int step) {
-        super("interrupted at step " + step + "; last checkpoint step " + step + "; continue with --resume");
+        this("step", step);
+    }
+
+    /** Stopped after {@code at} {@code unit}s ("step", or "epoch" for the transfer baseline's classifier). */
+    public StoppedException(String unit, int at) {
+        super("interrupted at " + unit + " " + at + "; last checkpoint " + unit + " " + at + "; continue with --resume");
     }
 }

@@ -68,7 +68,9 @@ public final class TrainJob {
         RunLog log = runner instanceof SparkTaskRunner spark ? spark.withStageMetrics(run) : run;
         AtomicBoolean stop = new AtomicBoolean();
         MetaTrainer trainer = new MetaTrainer(e, runner, log, console, stop::get);
-        if (e.algorithm() instanceof TransferHead head) return transferAndTest(e, head, run, runner, trainer);
+        if (e.algorithm() instanceof TransferHead head) {
+            return transferAndTest(e, head, run, runner, trainer, resumed, stop);
+        }
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
                 e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
@@ -89,13 +91,17 @@ public final class TrainJob {
     }
 
     /** The transfer baseline: a classifier over every training class (DL4J Spark or in-process), then the meta-test. */
-    private EvalResult transferAndTest(Experiment e, TransferHead head, RunFolder run, TaskRunner runner, MetaTrainer trainer)
-            throws IOException {
+    private EvalResult transferAndTest(Experiment e, TransferHead head, RunFolder run, TaskRunner runner, MetaTrainer trainer,
+                                       TrainState resumed, AtomicBoolean stop) throws IOException {
         console.printf(Locale.ROOT, "training transfer on %s -> %s%n", recipe.task(), run.path());
         long t0 = System.nanoTime();
         TransferTraining training = new TransferTraining(e, console);
-        MultiLayerNetwork net = runner instanceof SparkTaskRunner spark
-                ? training.train(spark.context(), spark.partitions()) : training.train(null, 0);
+        MultiLayerNetwork net;
+        try (StopSignals signals = new StopSignals(stop)) {
+            net = runner instanceof SparkTaskRunner spark
+                    ? training.train(spark.context(), spark.partitions(), run, resumed, stop::get)
+                    : training.train(null, 0, run, resumed, stop::get);
+        }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double[] meta = net.params().toDoubleVector();
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -7,6 +7,9 @@ import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Seeds;
 import ai.metaspark.task.TaskFamily;
 import ai.metaspark.train.Experiment;
+import ai.metaspark.train.RunLog;
+import ai.metaspark.train.StoppedException;
+import ai.metaspark.train.TrainState;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -16,6 +19,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -26,6 +30,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -63,23 +68,58 @@ final class TransferTraining {
         return new Minibatch(e.family(), e.seed(), epoch, e.classifier().batchSize()).call(b);
     }
 
-    /** Trains in this JVM (Spark context null) or data-parallel on {@code sc}; returns the trained classifier. */
-    MultiLayerNetwork train(JavaSparkContext sc, int partitions) {
+    /**
+     * Trains in this JVM (Spark context null) or data-parallel on {@code sc} and returns the trained classifier. Each
+     * epoch ends with a checkpoint to {@code log} (state step = epochs done; the parameters and the updater's state);
+     * training continues from {@code resumed} (null: from the start). When {@code stop} says so after an epoch, it
+     * throws {@link StoppedException} there.
+     */
+    MultiLayerNetwork train(JavaSparkContext sc, int partitions, RunLog log, TrainState resumed, BooleanSupplier stop) {
         Experiment.Classifier c = e.classifier();
         int batches = minibatchesPerEpoch();
-        console.printf(Locale.ROOT, "classifier: %d classes x %d images, %d epochs of %d minibatches of %d, %s%n",
+        int first = resumed == null ? 0 : resumed.step();
+        console.printf(Locale.ROOT, "classifier: %d classes x %d images, %d epochs of %d minibatches of %d, %s%s%n",
                 examples.classes(), examples.examplesPerClass(), c.epochs(), batches, c.batchSize(),
-                sc == null ? "in-process" : "DL4J Spark parameter averaging over " + partitions + " partitions");
-        Fitter fitter = new Fitter(initialNetwork(), sc, partitions);
-        for (int epoch = 0; epoch < c.epochs(); epoch++) {
+                sc == null ? "in-process" : "DL4J Spark parameter averaging over " + partitions + " partitions",
+                first > 0 ? ", resuming after epoch " + first : "");
+        Fitter fitter = new Fitter(resumed == null ? initialNetwork() : restored(resumed), sc, partitions);
+        for (int epoch = first; epoch < c.epochs(); epoch++) {
             long t0 = System.nanoTime();
             double lr = learningRate(e.optimizer(), epoch, c.epochs());
             double loss = fitter.fit(epoch, batches, lr);
             double seconds = (System.nanoTime() - t0) / 1e9;
             console.printf(Locale.ROOT, "epoch %d/%d  lr %.2e  loss %.4f  %.0f images/s%n", epoch + 1, c.epochs(), lr, loss,
                     batches * (double) c.batchSize() / seconds);
+            log.checkpoint(state(fitter.network(), epoch + 1));
+            if (stop.getAsBoolean() && epoch + 1 < c.epochs()) throw new StoppedException("epoch", epoch + 1);
         }
         return fitter.network();
+    }
+
+    /**
+     * The classifier's state after {@code epochs} epochs, as a checkpoint holds it: the parameters, and as the
+     * optimizer's state the updater's (Adam's moments) followed by DL4J's iteration and epoch counts (Adam's bias
+     * correction reads the iteration count).
+     */
+    private static TrainState state(MultiLayerNetwork net, int epochs) {
+        double[] updater = net.getUpdater().getStateViewArray().toDoubleVector();
+        double[] optimizer = java.util.Arrays.copyOf(updater, updater.length + 2);
+        optimizer[updater.length] = net.getIterationCount();
+        optimizer[updater.length + 1] = net.getEpochCount();
+        return new TrainState(epochs, net.params().toDoubleVector(), optimizer, new double[0], Double.NaN, 0);
+    }
+
+    /** The classifier of a checkpoint: parameters, updater state and counts. */
+    private MultiLayerNetwork restored(TrainState s) {
+        MultiLayerNetwork net = initialNetwork();
+        net.setParams(Nd4j.createFromArray(s.meta()).castTo(DataType.FLOAT).reshape(1, s.meta().length));
+        double[] o = s.optimizerState();
+        int n = o.length - 2;
+        net.getUpdater().getStateViewArray().assign(
+                Nd4j.createFromArray(java.util.Arrays.copyOf(o, n)).castTo(DataType.FLOAT).reshape(1, n));
+        net.setIterationCount((int) o[n]);
+        net.setEpochCount((int) o[n + 1]);
+        return net;
     }
 
     int minibatchesPerEpoch() {
