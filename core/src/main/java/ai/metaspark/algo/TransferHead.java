@@ -1,7 +1,9 @@
 package ai.metaspark.algo;
 
+import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.Learners;
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.task.Batch;
 import ai.metaspark.task.Task;
@@ -18,6 +20,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * The meta-test of the transfer baseline (Chen et al. 2019, "A Closer Look at Few-shot Classification"): the body of
@@ -62,7 +65,7 @@ public final class TransferHead implements MetaAlgorithm {
     }
 
     /** The classifier's network for meta-parameters {@code meta} (a fresh one, the parameters copied in). */
-    public MultiLayerNetwork network(double[] meta) {
+    MultiLayerNetwork network(double[] meta) {
         MultiLayerNetwork net = Dl4jModels.conv4Classifier(spec, classes, 0, new Sgd(0));
         if (meta.length != net.numParams()) {
             throw new IllegalArgumentException("transfer parameters have length " + meta.length + ", the classifier "
@@ -95,21 +98,14 @@ public final class TransferHead implements MetaAlgorithm {
         MultiLayerNetwork net = body(meta);
         double[][] support = embed(net, task.support());
         int ways = task.support().outDim();
-        int[] supportLabels = labels(task.support());
+        int[] supportLabels = Conv4Learner.labels(task.support());
         HeadWeights w = head == Head.LINEAR ? new HeadWeights(new double[ways][support[0].length], false)
                 : new HeadWeights(classMeans(support, supportLabels, ways), true);
-        double adaptNanos = System.nanoTime() - t0;
+        long setup = System.nanoTime() - t0;
         double[][] query = embed(net, task.query());
-        int[] queryLabels = labels(task.query());
-        double[] perStep = new double[evalSteps + 1];
-        for (int s = 0; ; s++) {
-            perStep[s] = w.score(query, queryLabels, accuracy);
-            if (s == evalSteps) break;
-            long t = System.nanoTime();
-            w.step(support, supportLabels, lr);
-            if (s < evalInnerSteps) adaptNanos += System.nanoTime() - t;
-        }
-        return new TaskEvaluation(perStep, adaptNanos / 1e6);
+        int[] queryLabels = Conv4Learner.labels(task.query());
+        return curve(setup, evalInnerSteps, evalSteps, () -> w.score(query, queryLabels, accuracy),
+                () -> w.step(support, supportLabels, lr));
     }
 
     /**
@@ -128,13 +124,24 @@ public final class TransferHead implements MetaAlgorithm {
                 .build();
         DataSet support = dataSet(task.support());
         DataSet query = dataSet(task.query());
-        double adaptNanos = System.nanoTime() - t0;
+        long setup = System.nanoTime() - t0;
+        return curve(setup, evalInnerSteps, evalSteps, () -> accuracy
+                ? Learners.accuracy(net.output(query.getFeatures(), false).castTo(DataType.DOUBLE).data().asDouble(), task.query())
+                : net.score(query, false), () -> net.fit(support));
+    }
+
+    /**
+     * The curve of a head: the query value before each of {@code evalSteps} steps and after the last; the adaptation
+     * time is {@code setupNanos} plus the first {@code evalInnerSteps} steps (the query evaluations not counted).
+     */
+    private static TaskEvaluation curve(long setupNanos, int evalInnerSteps, int evalSteps, DoubleSupplier score, Runnable step) {
+        double adaptNanos = setupNanos;
         double[] perStep = new double[evalSteps + 1];
         for (int s = 0; ; s++) {
-            perStep[s] = score(net, query, accuracy);
+            perStep[s] = score.getAsDouble();
             if (s == evalSteps) break;
             long t = System.nanoTime();
-            net.fit(support);
+            step.run();
             if (s < evalInnerSteps) adaptNanos += System.nanoTime() - t;
         }
         return new TaskEvaluation(perStep, adaptNanos / 1e6);
@@ -145,23 +152,7 @@ public final class TransferHead implements MetaAlgorithm {
     }
 
     private static INDArray floats(double[] v, int rows, int cols) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
-        return Nd4j.createFromArray(f).reshape(rows, cols);
-    }
-
-    /** Query accuracy (the first of equal scores wins) or mean cross-entropy, batch norm in inference mode. */
-    private static double score(MultiLayerNetwork net, DataSet query, boolean accuracy) {
-        if (!accuracy) return net.score(query, false);
-        double[][] p = net.output(query.getFeatures(), false).castTo(DataType.DOUBLE).toDoubleMatrix();
-        double[][] y = query.getLabels().castTo(DataType.DOUBLE).toDoubleMatrix();
-        int right = 0;
-        for (int i = 0; i < p.length; i++) {
-            int best = 0;
-            for (int c = 1; c < p[i].length; c++) if (p[i][c] > p[i][best]) best = c;
-            if (y[i][best] == 1) right++;
-        }
-        return right / (double) p.length;
+        return Nd4j.createFromArray(v).castTo(DataType.FLOAT).reshape(rows, cols);
     }
 
     /** This thread's network, rebuilt when the meta-parameters change (one network per thread: DL4J's are not shared). */
@@ -183,16 +174,6 @@ public final class TransferHead implements MetaAlgorithm {
         List<INDArray> acts = net.feedForwardToLayer(layer, in, false);
         INDArray f = acts.get(layer + 1).reshape(batch.n(), -1).castTo(DataType.DOUBLE);
         return f.toDoubleMatrix();
-    }
-
-    private static int[] labels(Batch batch) {
-        int n = batch.n();
-        int ways = batch.outDim();
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < ways; c++) if (batch.y()[i * ways + c] == 1) out[i] = c;
-        }
-        return out;
     }
 
     private static double[][] classMeans(double[][] f, int[] labels, int ways) {
@@ -247,9 +228,8 @@ public final class TransferHead implements MetaAlgorithm {
             double total = 0;
             for (int i = 0; i < f.length; i++) {
                 double[] p = probabilities(f[i], cosine ? norm(f[i]) : 1, norms);
-                int best = 0;
-                for (int c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
-                total += accuracy ? (best == labels[i] ? 1 : 0) : -Math.log(Math.max(p[labels[i]], Double.MIN_VALUE));
+                total += accuracy ? (Learners.argmax(p, 0, p.length) == labels[i] ? 1 : 0)
+                        : -Math.log(Math.max(p[labels[i]], Double.MIN_VALUE));
             }
             return total / f.length;
         }

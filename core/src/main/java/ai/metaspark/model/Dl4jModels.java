@@ -156,10 +156,9 @@ public final class Dl4jModels {
             copy(net, layer + 1, "beta", new long[]{1, spec.filters()}, body, spec.betaOffset(k));
             layer += spec.variant() == Conv4Spec.Variant.POOL ? 4 : 3;
         }
-        int last = featureLayer(net);
-        boolean pooledLast = net.getLayer(last).conf().getLayer() instanceof SubsamplingLayer;
-        if (pooledLast != (spec.variant() == Conv4Spec.Variant.POOL) || layer + (pooledLast ? 0 : 1) != last + 1) {
-            throw new IllegalArgumentException("the network is not Conv-4 " + spec.variant() + " (" + net.getnLayers() + " layers)");
+        int layers = layer + (spec.variant() == Conv4Spec.Variant.STRIDED ? 1 : 0) + 1; // + the spatial mean, + the head
+        if (net.getnLayers() != layers) {
+            throw new IllegalArgumentException("the network has " + net.getnLayers() + " layers, Conv-4 " + spec.variant() + " " + layers);
         }
         return body;
     }

@@ -68,9 +68,7 @@ public final class TrainJob {
         RunLog log = runner instanceof SparkTaskRunner spark ? spark.withStageMetrics(run) : run;
         AtomicBoolean stop = new AtomicBoolean();
         MetaTrainer trainer = new MetaTrainer(e, runner, log, console, stop::get);
-        if (e.algorithm() instanceof TransferHead head) {
-            return transferAndTest(e, head, run, runner, trainer, resumed, stop);
-        }
+        if (e.algorithm() instanceof TransferHead) return transferAndTest(e, run, runner, trainer, resumed, stop);
         TrainState start = resumed != null ? resumed : trainer.initialState();
         console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
                 e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
@@ -91,7 +89,7 @@ public final class TrainJob {
     }
 
     /** The transfer baseline: a classifier over every training class (DL4J Spark or in-process), then the meta-test. */
-    private EvalResult transferAndTest(Experiment e, TransferHead head, RunFolder run, TaskRunner runner, MetaTrainer trainer,
+    private EvalResult transferAndTest(Experiment e, RunFolder run, TaskRunner runner, MetaTrainer trainer,
                                        TrainState resumed, AtomicBoolean stop) throws IOException {
         console.printf(Locale.ROOT, "training transfer on %s -> %s%n", recipe.task(), run.path());
         long t0 = System.nanoTime();
@@ -107,8 +105,7 @@ public final class TrainJob {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("epochs", e.classifier().epochs());
         extra.put("steps", e.classifier().epochs() * training.minibatchesPerEpoch()); // minibatches trained
-        return test(e, trainer, run, meta, head.network(meta), trainSeconds, extra,
-                "trained " + e.classifier().epochs() + " epochs");
+        return test(e, trainer, run, meta, net, trainSeconds, extra, "trained " + e.classifier().epochs() + " epochs");
     }
 
     private EvalResult test(Experiment e, MetaTrainer trainer, RunFolder run, double[] meta, MultiLayerNetwork model,
