@@ -64,6 +64,11 @@ public record Recipe(RunConfig config) {
         return config.get(Keys.TASK);
     }
 
+    /** The schedule's length in meta-steps (the {@code meta_steps} value). */
+    public int metaSteps() {
+        return config.getInt(Keys.META_STEPS);
+    }
+
     /** The resolved data folder the task family reads, if it reads one. */
     public Optional<String> dataLocation() {
         return Families.named(task()).dataLocation(config);

@@ -49,15 +49,24 @@ public final class MetaTrainer {
      * reached is written and {@link StoppedException} is thrown.
      */
     public TrainState train(TrainState state) {
+        return train(state, experiment.schedule().metaSteps());
+    }
+
+    /**
+     * Trains from {@code state} up to step {@code until} (at most the schedule's end) and checkpoints there: the first
+     * part of the whole schedule (learning-rate decay included), so a later {@code train} from that checkpoint gives
+     * the bits of one uninterrupted run. A sweep's budgets (rungs) are such parts.
+     */
+    public TrainState train(TrainState state, int until) {
         Schedule schedule = experiment.schedule();
-        int steps = schedule.metaSteps();
+        int steps = Math.min(until, schedule.metaSteps());
         Progress progress = new Progress(console, state.step(), steps, experiment.metaBatch());
         SegmentLength length = new SegmentLength(experiment.execution().stepsPerJob());
         Window window = new Window(experiment.classification());
         TrainState current = state;
         while (current.step() < steps) {
             int from = current.step();
-            int to = Math.min(nextBoundary(schedule, from), from + length.next());
+            int to = Math.min(Math.min(nextBoundary(schedule, from), steps), from + length.next());
             long t0 = System.nanoTime();
             Segment segment = runner.train(experiment, from, to, current.meta(), current.optimizerState());
             length.observe(to - from, System.nanoTime() - t0);

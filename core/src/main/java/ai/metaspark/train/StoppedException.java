@@ -13,4 +13,9 @@ public class StoppedException extends RuntimeException {
     public StoppedException(String unit, int at) {
         super("interrupted at " + unit + " " + at + "; last checkpoint " + unit + " " + at + "; continue with --resume");
     }
+
+    /** A stop described by {@code message} as it is (a sweep's). */
+    protected StoppedException(String message) {
+        super(message);
+    }
 }
