@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code --set} overrides. It is what a run folder stores and compares on resume, and {@link #experiment()} turns it
  * into the typed {@link Experiment} that training runs. Immutable.
  */
-public record Recipe(RunConfig config) {
+public record Recipe(RunConfig config) implements java.io.Serializable {
 
     /** The recipe of a validated configuration. */
     public static Recipe of(RunConfig config) {

@@ -3,6 +3,8 @@ package ai.metaspark.sweep;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.config.ConfigKey;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,13 +36,15 @@ public sealed interface Domain {
         }
     }
 
-    /** Uniform on [lo, hi), or log-uniform when {@code log}. */
+    /** Uniform on [lo, hi], or log-uniform when {@code log}; values are rounded to 4 significant digits. */
     record Real(double lo, double hi, boolean log) implements Domain {
+        private static final MathContext DIGITS = new MathContext(4);
+
         @Override
         public String sample(SplittableRandom rng) {
             double u = rng.nextDouble();
             double v = log ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-            return Double.toString(v);
+            return new BigDecimal(v).round(DIGITS).stripTrailingZeros().toPlainString(); // 0.01627, as a person would write it
         }
 
         @Override

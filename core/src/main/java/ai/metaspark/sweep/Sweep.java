@@ -188,8 +188,9 @@ public final class Sweep {
 
     private String progress() {
         long failed = results.values().stream().filter(r -> !r.done()).count();
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "sweep: %d run(s) done (%d failed), %d running",
-                results.size(), failed, running.size()));
+        int now = Math.min(running.size(), executor.slots());
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "sweep: %d run(s) done (%d failed), %d running, %d waiting",
+                results.size(), failed, now, running.size() - now));
         TrialResult best = bestAtTop();
         if (best != null) {
             s.append(String.format(Locale.ROOT, "; best so far %s (%s) %s %.4f +- %.4f at %d steps", trials.get(best.trial()).name(),

@@ -38,8 +38,8 @@ public final class TrialRun {
         long t0 = System.nanoTime();
         TrialResult result;
         try {
-            result = train(work, t0);
-        } catch (DivergedException | ConfigException e) {
+            result = train(work, experiment(work), t0);
+        } catch (Invalid | DivergedException e) {
             result = new TrialResult(work.trial().id(), work.rung(), work.budget(), TrialResult.FAILED, null, Double.NaN, Double.NaN,
                     seconds(t0), e.getMessage());
         } catch (IOException e) {
@@ -49,9 +49,23 @@ public final class TrialRun {
         return result;
     }
 
-    private static TrialResult train(TrialWork work, long t0) throws IOException {
+    /** A combination of values the recipe refuses (anil on an MLP, say): the trial's own failure. */
+    private static final class Invalid extends RuntimeException {
+        Invalid(ConfigException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static Experiment experiment(TrialWork work) {
+        try {
+            return work.recipe().experiment();
+        } catch (ConfigException e) {
+            throw new Invalid(e);
+        }
+    }
+
+    private static TrialResult train(TrialWork work, Experiment e, long t0) throws IOException {
         Recipe recipe = work.recipe();
-        Experiment e = recipe.experiment();
         int keep = e.execution().keepCheckpoints();
         RunFolder.Status status = RunFolder.status(work.folder());
         try (RunFolder run = status == RunFolder.Status.EMPTY ? RunFolder.create(work.folder(), recipe, keep)

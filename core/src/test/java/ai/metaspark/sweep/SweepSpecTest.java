@@ -74,7 +74,7 @@ class SweepSpecTest {
         for (Trial t : a) {
             double lr = Double.parseDouble(t.values().get("inner_lr"));
             int steps = Integer.parseInt(t.values().get("inner_steps"));
-            assertTrue(lr >= 0.001 && lr < 1.0 && steps >= 1 && steps <= 5, t.toString());
+            assertTrue(lr >= 0.001 && lr <= 1.0 && steps >= 1 && steps <= 5, t.toString());
         }
         assertEquals(20, a.stream().map(Trial::seed).distinct().count());
         assertTrue(a.stream().map(t -> t.values().get("inner_steps")).distinct().count() > 2);

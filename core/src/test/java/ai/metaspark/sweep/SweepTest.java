@@ -165,6 +165,15 @@ class SweepTest {
     }
 
     @Test
+    void aTrialWhoseValuesTheRecipeRefusesIsRecordedAsFailed() throws IOException {
+        SweepSpec spec = spec("space:\n  algorithm: [anil, maml]\nscheduler: grid\nmax_budget: 50\n");
+        Sweep.Outcome o = run(spec, dir.resolve("v").toString(), new LocalTrialExecutor(1), () -> false, false);
+        assertEquals(TrialResult.FAILED, o.results().get(0).status());
+        assertTrue(o.results().get(0).error().contains("anil"), o.results().get(0).error());
+        assertEquals(TrialResult.DONE, o.results().get(1).status());
+    }
+
+    @Test
     void ashaCompletesAndAResumedAshaSweepReplaysItsDecisions() throws IOException {
         SweepSpec spec = spec(SPACE + "scheduler: asha\ntrials: 9\neta: 3\nmin_budget: 100\nmax_budget: 900\nseed: 4\n");
         Path out = dir.resolve("asha");
