@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
 /** The command line: {@code bin/metaspark <command>}. */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, versionProvider = MetaSparkCli.Version.class,
         description = "Distributed meta-learning on Spark and Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, BenchCommand.class, KeysCommand.class},
+        subcommands = {TrainCommand.class, SweepCommand.class, EvaluateCommand.class, ReportCommand.class, BenchCommand.class, KeysCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad configuration, arguments or output path", "3:data missing",
-                "4:training diverged", "5:infrastructure failure (BLAS self-check, cluster, file system)"})
+                "4:training diverged", "5:infrastructure failure (BLAS self-check, cluster, file system)",
+                "6:stopped by SIGTERM or SIGINT with a checkpoint (--resume continues)"})
 public final class MetaSparkCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

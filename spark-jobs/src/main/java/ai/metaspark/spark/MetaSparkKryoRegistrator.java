@@ -3,6 +3,8 @@ package ai.metaspark.spark;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
+import ai.metaspark.sweep.TrialResult;
+import ai.metaspark.sweep.TrialWork;
 import ai.metaspark.train.ExactSum;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
@@ -45,6 +47,9 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
                 ParameterAveragingAggregationTuple.class}) {
             kryo.register(c, new JavaSerializer());
         }
+        kryo.register(TrialWork.class, new JavaSerializer()); // a sweep's trial executions, one per job
+        kryo.register(TrialResult.class, new JavaSerializer());
+        kryo.register(TrialResult[].class);
         kryo.register(ArrayList.class);
         kryo.register(double[].class);
         kryo.register(double[][].class);
