@@ -4,11 +4,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Runs trials on {@code slots} threads of this JVM, one trial per thread (the in-process sweep). */
 public final class LocalTrialExecutor implements TrialExecutor {
     private final int slots;
     private final ExecutorService pool;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
 
     public LocalTrialExecutor(int slots) {
         this.slots = slots;
@@ -21,7 +23,7 @@ public final class LocalTrialExecutor implements TrialExecutor {
 
     @Override
     public Future<TrialResult> submit(TrialWork work) {
-        return pool.submit(() -> TrialRun.run(work));
+        return pool.submit(() -> TrialRun.run(work, cancelled::get));
     }
 
     @Override
@@ -31,7 +33,8 @@ public final class LocalTrialExecutor implements TrialExecutor {
 
     @Override
     public void cancelAll() {
-        pool.shutdownNow(); // interrupts: each trial stops at its next segment boundary with a checkpoint
+        cancelled.set(true); // each trial stops at its next segment boundary with a checkpoint
+        pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.MINUTES)) throw new IllegalStateException("trials did not stop within 10 minutes");
         } catch (InterruptedException e) {

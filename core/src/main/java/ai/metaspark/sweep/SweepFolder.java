@@ -159,8 +159,8 @@ public final class SweepFolder {
 
     /** Writes best.yaml: the recipe of the best trial, ready for {@code metaspark train --config}. */
     public void writeBest(Trial best, TrialResult result, Recipe recipe) {
-        String header = String.format(Locale.ROOT, "# the best trial of the sweep in %s: %s (%s %s = %s +- %s at %d meta-steps)%n",
-                root, best.name(), valuesText(best), result.metric(), result.mean(), result.ci95(), result.budget());
+        String header = String.format(Locale.ROOT, "# the sweep's best trial: %s (%s; %s %s +- %s at %d meta-steps)%n",
+                best.name(), valuesText(best), result.metric(), result.mean(), result.ci95(), result.budget());
         write(BEST, header + recipe.yaml());
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one {@link TrialWork} in this JVM: meta-trains the trial's recipe in its run folder up to the budget (from the
@@ -30,15 +31,19 @@ public final class TrialRun {
     private TrialRun() {
     }
 
-    /** Runs {@code work} (or returns the result an earlier execution recorded) and records it. */
-    public static TrialResult run(TrialWork work) {
+    /**
+     * Runs {@code work} (or returns the result an earlier execution recorded) and records it. Once {@code cancelled}
+     * says so (a stopping sweep), training stops at its next segment boundary with a checkpoint and no result is
+     * recorded ({@link ai.metaspark.train.StoppedException}); nothing is interrupted in the middle of a write.
+     */
+    public static TrialResult run(TrialWork work, BooleanSupplier cancelled) {
         SweepFolder.TrialFolder folder = new SweepFolder.TrialFolder(work.folder());
         TrialResult recorded = folder.result(work.rung());
         if (recorded != null) return recorded;
         long t0 = System.nanoTime();
         TrialResult result;
         try {
-            result = train(work, experiment(work), t0);
+            result = train(work, experiment(work), cancelled, t0);
         } catch (Invalid | DivergedException e) {
             result = new TrialResult(work.trial().id(), work.rung(), work.budget(), TrialResult.FAILED, null, Double.NaN, Double.NaN,
                     seconds(t0), e.getMessage());
@@ -64,7 +69,7 @@ public final class TrialRun {
         }
     }
 
-    private static TrialResult train(TrialWork work, Experiment e, long t0) throws IOException {
+    private static TrialResult train(TrialWork work, Experiment e, BooleanSupplier cancelled, long t0) throws IOException {
         Recipe recipe = work.recipe();
         int keep = e.execution().keepCheckpoints();
         RunFolder.Status status = RunFolder.status(work.folder());
@@ -72,9 +77,7 @@ public final class TrialRun {
                 : RunFolder.reopen(work.folder(), recipe, keep);
              LocalTaskRunner runner = new LocalTaskRunner(e, e.execution().threads())) {
             TrainState resumed = status == RunFolder.Status.EMPTY ? null : run.resumeState(false, QUIET);
-            // a cancelled trial (a stopping sweep: thread pool shut down, Spark job group cancelled) is interrupted: it
-            // stops at its next segment boundary with a checkpoint and records no result
-            MetaTrainer trainer = new MetaTrainer(e, runner, run, QUIET, () -> Thread.currentThread().isInterrupted());
+            MetaTrainer trainer = new MetaTrainer(e, runner, run, QUIET, cancelled);
             TrainState state = resumed != null ? resumed : trainer.initialState();
             if (state.step() < work.budget()) state = trainer.train(state, work.budget());
             int tasks = work.metric() == Split.TEST ? e.evaluation().tasks() : e.schedule().valTasks();

@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +44,7 @@ class SweepTest {
         final ExecutorService pool;
         final int slots;
         final List<String> executed = Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean cancelled = new AtomicBoolean();
 
         Counting(int slots) {
             this.slots = slots;
@@ -53,7 +54,7 @@ class SweepTest {
         @Override
         public Future<TrialResult> submit(TrialWork work) {
             return pool.submit(() -> {
-                TrialResult r = TrialRun.run(work);
+                TrialResult r = TrialRun.run(work, cancelled::get);
                 executed.add(work.trial().name() + "/" + work.rung());
                 return r;
             });
@@ -66,7 +67,8 @@ class SweepTest {
 
         @Override
         public void cancelAll() {
-            pool.shutdownNow();
+            cancelled.set(true);
+            pool.shutdown();
             try {
                 pool.awaitTermination(1, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
@@ -140,8 +142,7 @@ class SweepTest {
         both.addAll(second.executed);
         assertEquals(both.size(), both.stream().distinct().count(), "a completed trial ran again: " + both);
         assertEquals(all.executed.size(), both.size());
-        assertEquals(Files.readString(whole.resolve(SweepFolder.BEST)).replace(whole.toString(), "X"),
-                Files.readString(parts.resolve(SweepFolder.BEST)).replace(parts.toString(), "X"));
+        assertEquals(Files.readString(whole.resolve(SweepFolder.BEST)), Files.readString(parts.resolve(SweepFolder.BEST)));
         assertEquals(rowsWithoutWallTimes(whole), rowsWithoutWallTimes(parts));
     }
 

@@ -6,6 +6,7 @@ import ai.metaspark.jobs.Conv4Bench;
 import ai.metaspark.jobs.MamlBench;
 import ai.metaspark.jobs.SinusoidBench;
 import ai.metaspark.jobs.SparkBench;
+import ai.metaspark.jobs.SweepBench;
 import ai.metaspark.jobs.TransferBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code metaspark bench sinusoid|conv4|spark}: speed tables. */
+/** {@code metaspark bench sinusoid|conv4|maml|spark|transfer|sweep}: speed tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, printed as tables. sinusoid: meta-steps/s of every algorithm and backend, "
                 + "where the time goes, and memory per inner step. conv4: Conv-4 forward+backward images/s (oneDNN) "
@@ -23,14 +24,15 @@ import java.util.concurrent.Callable;
                 + "20-way 1-shot, 1 and 2 threads, against the FLOP limit. "
                 + "spark: one meta-step in-process vs through Spark (local[2], local-cluster with 1 and 2 executors). "
                 + "transfer: images/s of the transfer baseline's classifier training in-process vs DL4J Spark local[2] "
-                + "(run with OMP_NUM_THREADS=1).")
+                + "(run with OMP_NUM_THREADS=1). "
+                + "sweep: 16 sinusoid trials one after another in-process vs as Spark tasks (local[2], local-cluster with 2 executors).")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4, maml, spark or transfer")
+    @Parameters(paramLabel = "WHAT", description = "sinusoid, conv4, maml, spark, transfer or sweep")
     String what;
 
     @Option(names = "--steps", description = "meta-steps per timed round (default ${DEFAULT-VALUE}; spark: a tenth of "
             + "it for the sinusoid, a hundredth for Omniglot, whose warm-up round is a quarter of that; maml: a hundredth; "
-            + "transfer: a fiftieth, as minibatches of 64)")
+            + "transfer: a fiftieth, as minibatches of 64; sweep: a quarter, per trial)")
     int steps = 2000;
 
     @Option(names = "--rounds", description = "timed rounds; the median is reported (default ${DEFAULT-VALUE})")
@@ -57,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
                             "model=conv4", "algorithm=protonet", "k_shot=1", "k_query=15", "eval_query=15"),
                             Math.max(1, steps / 100), Math.max(1, steps / 400))));
             case "transfer" -> new TransferBench(Math.max(2, steps / 50), rounds, System.out).run();
-            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, maml, spark, transfer)");
+            case "sweep" -> new SweepBench(Math.max(1, steps / 4), rounds, System.out).run();
+            default -> throw new ConfigException("unknown benchmark '" + what + "' (expected: sinusoid, conv4, maml, spark, transfer, sweep)");
         }
         return ExitCodes.OK;
     }

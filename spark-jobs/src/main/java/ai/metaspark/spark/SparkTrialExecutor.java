@@ -5,6 +5,7 @@ import ai.metaspark.sweep.TrialResult;
 import ai.metaspark.sweep.TrialRun;
 import ai.metaspark.sweep.TrialWork;
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -43,9 +44,15 @@ public final class SparkTrialExecutor implements TrialExecutor {
 
     @Override
     public Future<TrialResult> submit(TrialWork work) {
-        sc.setJobGroup(GROUP, "sweep trial " + work.trial().name() + " rung " + work.rung(), true);
-        JavaFutureAction<List<TrialResult>> job = sc.parallelize(List.of(work), 1).map(TrialRun::run).collectAsync();
+        sc.setJobGroup(GROUP, "sweep trial " + work.trial().name() + " rung " + work.rung(), false);
+        JavaFutureAction<List<TrialResult>> job = sc.parallelize(List.of(work), 1).map(SparkTrialExecutor::runTask).collectAsync();
         return new First(job);
+    }
+
+    /** On an executor: the trial, stopping at a segment boundary once Spark kills the task (its job group cancelled). */
+    private static TrialResult runTask(TrialWork work) {
+        TaskContext task = TaskContext.get();
+        return TrialRun.run(work, task::isInterrupted);
     }
 
     @Override
@@ -55,7 +62,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
 
     @Override
     public void cancelAll() {
-        sc.cancelJobGroup(GROUP); // interrupts the tasks: each trial stops at a segment boundary with a checkpoint
+        sc.cancelJobGroup(GROUP); // marks the tasks killed, without interrupting a write: each trial stops at a segment boundary
         long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
         while (sc.statusTracker().getActiveStageIds().length > 0 && System.currentTimeMillis() < deadline) {
             try {
