@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Executes every notebook in notebooks/ headlessly against a run folder and a sweep folder, writing the executed
 # notebooks and their figures (PNG) into OUT_DIR. Fails (exit 1) if any cell raises or a notebook saves no figure.
+# SWEEP_DIR is a folder of runs, or a sweep folder written by `bin/metaspark sweep`. With SWEEP_TRIALS_DIR (a sweep folder
+# written by `bin/metaspark sweep`, holding trials.jsonl), sweep.ipynb is executed on it too, as OUT_DIR/sweep-trials.
 #
-#   notebooks/execute.sh RUN_DIR SWEEP_DIR [OUT_DIR]        (OUT_DIR default: out/notebooks)
-#   e.g. notebooks/execute.sh runs/full/maml runs/full /tmp/nb-out
+#   notebooks/execute.sh RUN_DIR SWEEP_DIR [OUT_DIR [SWEEP_TRIALS_DIR]]     (OUT_DIR default: out/notebooks)
+#   e.g. notebooks/execute.sh runs/full/maml runs/full /tmp/nb-out runs/sweep-sinusoid
 #
 # Needs jupyter nbconvert with a python3 kernel that has matplotlib, pandas and yaml (.ci/install-tools installs
 # the Debian packages). NBCONVERT overrides the command, e.g. NBCONVERT="python3 -m nbconvert".
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-usage() { echo "usage: $(basename "$0") RUN_DIR SWEEP_DIR [OUT_DIR]" >&2; }
-if [[ $# -lt 2 || $# -gt 3 ]]; then
+usage() { echo "usage: $(basename "$0") RUN_DIR SWEEP_DIR [OUT_DIR [SWEEP_TRIALS_DIR]]" >&2; }
+if [[ $# -lt 2 || $# -gt 4 ]]; then
   usage
   exit 2
 fi
 [[ -d "$1" ]] || { echo "execute.sh: run folder not found: $1" >&2; exit 2; }
 [[ -d "$2" ]] || { echo "execute.sh: sweep folder not found: $2" >&2; exit 2; }
+if [[ $# -eq 4 ]]; then
+  [[ -f "$4/trials.jsonl" ]] || { echo "execute.sh: not a sweep folder written by metaspark sweep (no trials.jsonl): $4" >&2; exit 2; }
+  trials=$(cd "$4" && pwd)
+fi
 run=$(cd "$1" && pwd)
 sweep=$(cd "$2" && pwd)
 out=${3:-$here/../out/notebooks}
@@ -44,9 +50,10 @@ fi
 
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # silences ipykernel's debugger warning about frozen modules
 status=0
-for nb in "$here"/*.ipynb; do
-  name=$(basename "$nb" .ipynb)
-  figs="$out/$name"
+# execute NOTEBOOK NAME SWEEP: runs NOTEBOOK into $out/NAME.ipynb, its figures into $out/NAME/; status=1 on failure.
+execute() {
+  local nb=$1 name=$2 sweep=$3
+  local figs="$out/$name"
   rm -rf "$figs"
   mkdir -p "$figs"
   echo "execute.sh: $name.ipynb (run $run, sweep $sweep)"
@@ -55,13 +62,19 @@ for nb in "$here"/*.ipynb; do
     --ExecutePreprocessor.kernel_name=python3 --output-dir "$out" --output "$name" "$nb"; then
     echo "execute.sh: FAILED: $name.ipynb (the executed notebook, up to the failing cell, is in $out)" >&2
     status=1
-    continue
+    return
   fi
   if ! compgen -G "$figs/*.png" >/dev/null; then
     echo "execute.sh: FAILED: $name.ipynb saved no figure into $figs" >&2
     status=1
-    continue
+    return
   fi
   echo "execute.sh: ok: $out/$name.ipynb, figures: $(cd "$figs" && echo *.png)"
+}
+for nb in "$here"/*.ipynb; do
+  execute "$nb" "$(basename "$nb" .ipynb)" "$sweep"
 done
+if [[ -n "${trials:-}" ]]; then
+  execute "$here/sweep.ipynb" sweep-trials "$trials"
+fi
 exit "$status"

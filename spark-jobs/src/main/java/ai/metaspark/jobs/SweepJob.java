@@ -1,6 +1,7 @@
 package ai.metaspark.jobs;
 
 import ai.metaspark.io.Files;
+import ai.metaspark.report.SweepReport;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.spark.SparkTrialExecutor;
 import ai.metaspark.sweep.LocalTrialExecutor;
@@ -39,6 +40,7 @@ public final class SweepJob {
         try (TrialExecutor executor = executor(); StopSignals signals = new StopSignals(stop)) {
             outcome = new Sweep(spec, folder, executor, console, stop::get).run();
         }
+        SweepReport.writeAfterSweep(out, console);
         return outcome;
     }
 

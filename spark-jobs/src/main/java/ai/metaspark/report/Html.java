@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /** report.html: one self-contained page (inline CSS, PNGs as data: URIs, no script, nothing fetched). */
 final class Html {
-    private static final String CSS = """
+    static final String CSS = """
             body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;background:#f6f7f9}
             main{max-width:1580px;margin:0 auto;padding:24px 32px 48px}h1{font-size:26px;margin:0 0 4px}
             h2{font-size:19px;margin:32px 0 12px;border-bottom:1px solid #ddd;padding-bottom:4px}.sub{color:#666;margin:0 0 16px}
@@ -44,16 +44,18 @@ final class Html {
                 .append("<p class=\"sub\">").append(escape(subtitle(run, location))).append("</p>\n")
                 .append("<div class=\"result\">").append(escape(result(run))).append("</div>\n<h2>Plots</h2>\n");
         h.append("<p class=\"note\">").append(escape(metricsNote(run))).append("</p>\n<div class=\"plots\">\n");
-        for (Plots.Plot p : plots) {
-            h.append("<figure><img alt=\"").append(escape(p.title())).append("\" width=\"").append(Plots.WIDTH)
-                    .append("\" height=\"").append(Plots.HEIGHT).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(p.png())).append("\"><figcaption>")
-                    .append(escape(p.caption())).append("</figcaption></figure>\n");
-        }
+        for (Plots.Plot p : plots) h.append(figure(p));
         h.append("</div>\n<div class=\"tables\">\n<section><h2>Final metrics (eval.json)</h2>\n").append(table(run.eval().fields()))
                 .append("</section>\n<section><h2>Configuration (config.yaml)</h2>\n").append(table(run.config().fields()))
                 .append("</section>\n</div>\n</main></body></html>\n");
         return h.toString();
+    }
+
+    /** A plot as a figure: the PNG inline, its caption below. */
+    static String figure(Plots.Plot p) {
+        return "<figure><img alt=\"" + escape(p.title()) + "\" width=\"" + Plots.WIDTH + "\" height=\"" + Plots.HEIGHT
+                + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(p.png()) + "\"><figcaption>"
+                + escape(p.caption()) + "</figcaption></figure>\n";
     }
 
     /** A number for people: "NaN", "Infinity", integers as such, else 4 significant digits. */

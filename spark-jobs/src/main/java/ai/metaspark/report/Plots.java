@@ -20,7 +20,10 @@ import java.util.function.DoubleUnaryOperator;
 final class Plots {
     static final int WIDTH = 760;
     static final int HEIGHT = 420;
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728)};
+    /** The most curves a legend names. */
+    static final int LEGEND_MAX = 10;
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
     static {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
@@ -51,6 +54,16 @@ final class Plots {
 
         private static double[] column(List<double[]> points, int i) {
             return points.stream().mapToDouble(p -> p[i]).toArray();
+        }
+    }
+
+    /**
+     * A plot's x axis: its title, and linear from 0 (steps), linear fitted to the data, logarithmic, or named categories
+     * drawn at x = 0, 1, ... ({@code categories} non-empty).
+     */
+    record XAxis(String title, boolean fromZero, boolean log, List<String> categories) {
+        static XAxis steps(String title) {
+            return new XAxis(title, true, false, List.of());
         }
     }
 
@@ -100,28 +113,62 @@ final class Plots {
     }
 
     private static void add(List<Plot> plots, String title, String x, String y, String caption, Curve... curves) throws IOException {
-        if (java.util.Arrays.stream(curves).allMatch(c -> c.x().length == 0)) return;
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        style(chart.getStyler(), logScale(curves));
+        Plot p = draw(title, XAxis.steps(x), y, caption, curves);
+        if (p != null) plots.add(p);
+    }
+
+    /**
+     * One plot of {@code curves} (the i-th in the i-th colour; a log y-axis when every value is positive and they span
+     * more than a factor of 20), or null when no curve has a point. Series labels must differ. The legend goes below the
+     * plot, or to its right, one entry a line, when the labels are too long for one line below; it names the first
+     * {@value #LEGEND_MAX} curves with points (as many as there are colours).
+     */
+    static Plot draw(String title, XAxis x, String y, String caption, Curve... curves) throws IOException {
+        if (java.util.Arrays.stream(curves).allMatch(c -> c.x().length == 0)) return null;
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x.title()).yAxisTitle(y).build();
+        style(chart.getStyler(), logScale(curves), x);
+        int legendWidth = java.util.Arrays.stream(curves).filter(c -> c.x().length > 0).limit(LEGEND_MAX)
+                .mapToInt(c -> 40 + 7 * c.label().length()).sum();
+        if (legendWidth > WIDTH - 40) {
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+        }
+        int shown = 0;
         for (int i = 0; i < curves.length; i++) {
             Curve c = curves[i];
             if (c.x().length == 0) continue;
             XYSeries s = chart.addSeries(c.label(), c.x(), c.y(), c.err());
+            s.setShowInLegend(shown++ < LEGEND_MAX);
             s.setLineColor(COLORS[i % COLORS.length]).setLineWidth(2f);
             s.setMarkerColor(COLORS[i % COLORS.length]).setMarker(c.err() != null ? SeriesMarkers.DIAMOND
                     : c.x().length <= 30 || !c.line() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             if (!c.line()) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         }
-        plots.add(new Plot(title, caption, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
+        return new Plot(title, caption, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
-    private static void style(org.knowm.xchart.style.XYStyler s, boolean log) {
+    private static void style(org.knowm.xchart.style.XYStyler s, boolean log, XAxis x) {
         s.setChartBackgroundColor(Color.WHITE).setPlotBorderVisible(false).setMarkerSize(7)
                 .setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
         s.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
                 .setLegendBorderColor(new Color(0xdddddd));
         s.setPlotGridLinesColor(new Color(0xe5e5e5)).setYAxisLogarithmic(log).setErrorBarsColorSeriesColor(true);
-        s.setXAxisMin(0.0).setXAxisTickMarkSpacingHint(150).setXAxisTickLabelsFormattingFunction(Plots::compact);
+        if (!x.categories().isEmpty()) {
+            // Category i at x = i, named there; other ticks (halfway, the grid lines between categories) are blank. XChart
+            // draws no ticks at all when the axis' two ends format alike, so they are blanks of different widths.
+            List<String> names = x.categories();
+            double max = names.size() - 0.5;
+            s.setXAxisMin(-0.5).setXAxisMax(max).setXAxisTickMarkSpacingHint(Math.max(30, (WIDTH - 120) / (names.size() + 1)));
+            s.setXAxisTickLabelsFormattingFunction(v -> {
+                long i = Math.round(v);
+                if (Math.abs(v - i) < 1e-6 && i >= 0 && i < names.size()) return names.get((int) i);
+                return v >= max - 1e-6 ? "  " : " ";
+            });
+        } else if (x.log()) {
+            s.setXAxisLogarithmic(true).setXAxisTickLabelsFormattingFunction(Plots::compact);
+        } else {
+            if (x.fromZero()) s.setXAxisMin(0.0);
+            s.setXAxisTickMarkSpacingHint(150).setXAxisTickLabelsFormattingFunction(Plots::compact);
+        }
     }
 
     /** An axis label: 900, 1.5k, 70k, 1.2M. */

@@ -1,8 +1,11 @@
 /**
  * {@code report.html}, the page every run writes beside {@code eval.json} (and {@code bin/metaspark report --run DIR}
- * rewrites). It reads only {@code config.yaml}, {@code metrics.jsonl} and {@code eval.json}, through the Hadoop
- * FileSystem API, and is one self-contained file: inline CSS, the plots as {@code data:image/png;base64} images drawn
- * headless with XChart, no script, nothing fetched, so it still works when copied off HDFS. It shows:
+ * rewrites), and the page of a sweep ({@link ai.metaspark.report.SweepReport}). Both are one self-contained file read
+ * through the Hadoop FileSystem API: inline CSS, the plots as {@code data:image/png;base64} images drawn headless with
+ * XChart, no script, nothing fetched, so they still work when copied off HDFS.
+ * <p>
+ * A run's report ({@link ai.metaspark.report.RunReport}) reads only {@code config.yaml}, {@code metrics.jsonl} and
+ * {@code eval.json}. It shows:
  * <ul>
  *   <li>a title with the run folder's name and algorithm, and the meta-test result (mean, 95% CI, tasks);</li>
  *   <li>meta-train loss before and after adaptation ({@code loss_pre}, {@code loss_post}) against the step;</li>
@@ -17,5 +20,11 @@
  * A plot appears only when its data is present; non-finite values are left out of plots and shown as "NaN" or
  * "Infinity" in tables. Lines of {@code metrics.jsonl} with a {@code kind} field (Spark listener lines) and unreadable
  * lines are not plotted; the page says how many there were.
+ * <p>
+ * A sweep's report ({@link ai.metaspark.report.SweepReport}; written at the end of {@code bin/metaspark sweep},
+ * rewritten by {@code bin/metaspark report --sweep DIR}) reads {@code sweep.yaml}, {@code trials.jsonl} and the first
+ * line of {@code best.yaml}. It shows the best trial, the metric against each swept key (95% CI error bars, one series
+ * per rung; log or categorical x-axes), the rungs of the promoted trials, and a table of every trial and rung; failed
+ * trials are left out of the plots, counted in the captions and listed with their error in the table.
  */
 package ai.metaspark.report;
