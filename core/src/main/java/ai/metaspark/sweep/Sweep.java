@@ -1,6 +1,7 @@
 package ai.metaspark.sweep;
 
 import ai.metaspark.sweep.SweepSpec.Scheduler;
+import ai.metaspark.train.DivergedException;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -236,7 +237,7 @@ public final class Sweep {
                 .sorted(Comparator.comparingInt(TrialResult::rung).thenComparingInt(TrialResult::trial)).toList();
         TrialResult best = bestAtTop();
         if (best == null) {
-            throw new IllegalStateException("every trial failed (see " + folder.path() + "/" + SweepFolder.TRIALS_CSV + " for their errors)");
+            throw new DivergedException("every trial failed (see " + folder.path() + "/" + SweepFolder.TRIALS_CSV + " for their errors)", null);
         }
         Trial bestTrial = trials.get(best.trial());
         folder.writeBest(bestTrial, best, spec.recipe(bestTrial));

@@ -1,6 +1,7 @@
 package ai.metaspark.sweep;
 
 import ai.metaspark.io.Json;
+import ai.metaspark.train.DivergedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,6 +164,15 @@ class SweepTest {
         assertNotNull(failed.error());
         assertEquals(0, o.best().id());
         assertTrue(Files.readString(dir.resolve("d/trials.csv")).contains("failed"), "trials.csv records the failure");
+    }
+
+    @Test
+    void aSweepWhoseEveryTrialFailsSaysSoAndKeepsItsRecord() throws IOException {
+        SweepSpec spec = spec("space:\n  outer_lr: [1.0e12, 1.0e13]\nscheduler: grid\nmax_budget: 100\n");
+        DivergedException e = assertThrows(DivergedException.class,
+                () -> run(spec, dir.resolve("f").toString(), new LocalTrialExecutor(2), () -> false, false));
+        assertTrue(e.getMessage().startsWith("every trial failed"), e.getMessage());
+        assertEquals(2, Files.readAllLines(dir.resolve("f/trials.jsonl")).size());
     }
 
     @Test

@@ -53,6 +53,10 @@ class SweepCliTest {
         CliTest.Result refused = CliTest.cli("sweep", "--config", f.toString(), "--out", local.toString(), "--in-process");
         assertEquals(ExitCodes.BAD_CONFIG, refused.code());
         assertTrue(refused.err().contains("already holds a sweep") && refused.err().contains("--resume"), refused.err());
+        Files.writeString(f, Files.readString(f).replace("seed: 11", "seed: 12"));
+        CliTest.Result other = CliTest.cli("sweep", "--config", f.toString(), "--out", local.toString(), "--in-process", "--resume");
+        assertEquals(ExitCodes.BAD_CONFIG, other.code());
+        assertTrue(other.err().contains("refusing to resume: the sweep file differs"), other.err());
     }
 
     private static String rows(Path sweep) throws IOException {
