@@ -41,7 +41,7 @@ public final class Checkpoints {
     public static void write(FileSystem fs, Path dir, TrainState s, Map<String, Object> config, Map<String, Object> provenance,
                              int keep) throws IOException {
         byte[] state = encode(s);
-        String name = String.format("%s%09d", PREFIX, s.step());
+        String name = name(s.step());
         Path tmp = new Path(dir, ".tmp-" + name);
         fs.delete(tmp, true);
         fs.mkdirs(tmp);
@@ -61,6 +61,11 @@ public final class Checkpoints {
         fs.delete(target, true);
         if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
         prune(fs, dir, keep);
+    }
+
+    /** The folder name of the checkpoint of {@code step}. */
+    public static String name(int step) {
+        return String.format("%s%09d", PREFIX, step);
     }
 
     /** Checkpoint folders, oldest first. */

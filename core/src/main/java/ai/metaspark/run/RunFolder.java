@@ -252,6 +252,25 @@ public final class RunFolder implements RunLog, Closeable {
         Files.writeAtomically(fs, new Path(root, META_PARAMS), bytes.toByteArray());
     }
 
+    /**
+     * The parameters of the run's checkpoint of {@code step} (the transfer baseline: of epoch {@code step}), to meta-test
+     * a point on the way; refuses a step without a checkpoint, listing those kept.
+     */
+    public double[] checkpointMeta(int step) {
+        Path dir = new Path(root, "checkpoints");
+        try {
+            Path cp = new Path(dir, Checkpoints.name(step));
+            if (!fs.exists(cp)) {
+                List<String> kept = Checkpoints.list(fs, dir).stream().map(Path::getName).toList();
+                throw new ConfigException("run folder " + root + " has no checkpoint of step " + step + " (kept: "
+                        + (kept.isEmpty() ? "none" : String.join(", ", kept)) + ")");
+            }
+            return Checkpoints.read(fs, cp).meta();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the checkpoint of step " + step + " under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The meta-parameters a finished run saved. */
     public double[] readMeta() {
         try (DataInputStream in = new DataInputStream(fs.open(new Path(root, META_PARAMS)))) {

@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code metaspark evaluate --run DIR [--set KEY=VALUE ...]}: meta-tests a finished run again. */
+/** {@code metaspark evaluate --run DIR [--step N] [--set KEY=VALUE ...]}: meta-tests a finished run (or one of its checkpoints) again. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Re-run the meta-test of a finished run (e.g. --set eval_tasks=2000). Writes "
                 + "evaluations/eval-<time>.json in the run folder; the run's own eval.json is never overwritten.")
@@ -24,19 +24,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder written by train")
     String run;
 
+    @Option(names = "--step", paramLabel = "N", description = "meta-test the checkpoint of step N (the transfer baseline: "
+            + "of epoch N) instead of the final parameters")
+    Integer step;
+
     @Mixin
     ConfigOverrides overrides = new ConfigOverrides();
 
     @Override
     public Integer call() throws Exception {
         RunFolder folder = RunFolder.open(run, overrides.values);
-        double[] meta = folder.readMeta();
+        double[] meta = step == null ? folder.readMeta() : folder.checkpointMeta(step);
         BlasSelfCheck.verify();
         Experiment e = folder.recipe().experiment();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, e.execution().threads())) {
             EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, e.evaluation().tasks());
-            String name = "evaluations/eval-" + Instant.now().toString().replace(":", "") + ".json";
-            folder.writeEval(name, r, Map.of("algorithm", e.spec().name()));
+            String name = "evaluations/eval-" + (step == null ? "" : "step-" + step + "-") + Instant.now().toString().replace(":", "") + ".json";
+            Map<String, Object> extra = new java.util.LinkedHashMap<>(Map.of("algorithm", e.spec().name()));
+            if (step != null) extra.put("checkpoint_step", step);
+            folder.writeEval(name, r, extra);
             System.out.println(r.summary() + " -> " + run + "/" + name);
         }
         return ExitCodes.OK;

@@ -88,9 +88,26 @@ class CliTest {
         Result r = cli("evaluate", "--run", run.toString(), "--set", "eval_tasks=30");
         assertEquals(0, r.code, r.err);
         assertArrayEquals(before, Files.readAllBytes(run.resolve("eval.json")));
-        File[] evals = run.resolve("evaluations").toFile().listFiles((d, n) -> n.endsWith(".json"));
+        File[] evals = run.resolve("evaluations").toFile().listFiles((d, n) -> n.endsWith(".json") && !n.startsWith("eval-step-"));
         assertEquals(1, evals.length);
         assertEquals(30, JSON.readTree(evals[evals.length - 1]).get("tasks").asInt());
+    }
+
+    @Test
+    void evaluateMetaTestsACheckpointOnRequest() throws IOException {
+        Result r = cli("evaluate", "--run", run.toString(), "--step", "20", "--set", "eval_tasks=30");
+        assertEquals(0, r.code, r.err);
+        File[] evals = run.resolve("evaluations").toFile().listFiles((d, n) -> n.startsWith("eval-step-20-"));
+        assertEquals(1, evals.length);
+        JsonNode atStep20 = JSON.readTree(evals[0]);
+        assertEquals(20, atStep20.get("checkpoint_step").asInt());
+        Result last = cli("evaluate", "--run", run.toString(), "--step", "30", "--set", "eval_tasks=30");
+        assertEquals(0, last.code, last.err);
+        assertFalse(last.out.contains(String.format(java.util.Locale.ROOT, "%.4f", atStep20.get("mean").asDouble())),
+                "the checkpoints of steps 20 and 30 hold different parameters: " + last.out + " vs " + atStep20);
+        Result pruned = cli("evaluate", "--run", run.toString(), "--step", "10");
+        assertEquals(ExitCodes.BAD_CONFIG, pruned.code);
+        assertTrue(pruned.err.contains("no checkpoint of step 10") && pruned.err.contains("step-000000020"), pruned.err);
     }
 
     @Test
