@@ -1,10 +1,10 @@
 package ai.metaspark.cli;
 
-import ai.metaspark.config.ConfigException;
 import ai.metaspark.jobs.SweepJob;
 import ai.metaspark.jobs.TrainOptions;
 import ai.metaspark.sweep.SweepSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -20,20 +20,17 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "sweep folder (any Hadoop path the executors reach)")
     String out;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: spark-submit's, else embedded local[*]")
-    String master;
-
-    @Option(names = "--in-process", description = "run the trials on threads of this JVM, without Spark")
-    boolean inProcess;
+    @Mixin
+    Placement placement = new Placement();
 
     @Option(names = "--resume", description = "continue the sweep in --out: no recorded trial result runs again; running trials continue from their checkpoints")
     boolean resume;
 
     @Override
     public Integer call() {
-        if (inProcess && master != null) throw new ConfigException("--in-process and --master " + master + " exclude each other");
+        placement.check();
         SweepSpec spec = SweepSpec.read(config);
-        new SweepJob(spec, new TrainOptions(out, master, inProcess, resume, false), System.out).run();
+        new SweepJob(spec, new TrainOptions(out, placement.master, placement.inProcess, resume, false), System.out).run();
         return ExitCodes.OK;
     }
 }

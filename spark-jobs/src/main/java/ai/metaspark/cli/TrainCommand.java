@@ -4,7 +4,6 @@ import ai.metaspark.recipe.Recipe;
 import ai.metaspark.io.Files;
 import ai.metaspark.jobs.TrainJob;
 import ai.metaspark.jobs.TrainOptions;
-import ai.metaspark.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,12 +23,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (any Hadoop path); default runs/<recipe>-<time>")
     String out;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (local[N], spark://HOST:PORT, yarn, k8s://...); "
-            + "default: spark-submit's, else embedded local[*]")
-    String master;
-
-    @Option(names = "--in-process", description = "run the tasks on threads in this JVM, without Spark (the reference trainer)")
-    boolean inProcess;
+    @Mixin
+    Placement placement = new Placement();
 
     @Option(names = "--resume", description = "continue an unfinished run folder from its newest checkpoint (a new folder starts fresh)")
     boolean resume;
@@ -44,8 +39,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Recipe recipe = Recipe.read(config, overrides.values);
         String dir = out != null ? out : defaultOut(config);
-        if (inProcess && master != null) throw new ConfigException("--in-process and --master " + master + " exclude each other");
-        new TrainJob(recipe, new TrainOptions(dir, master, inProcess, resume, fallbackCheckpoint), System.out).run();
+        placement.check();
+        new TrainJob(recipe, new TrainOptions(dir, placement.master, placement.inProcess, resume, fallbackCheckpoint), System.out).run();
         return ExitCodes.OK;
     }
 

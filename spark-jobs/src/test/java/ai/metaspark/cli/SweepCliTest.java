@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code metaspark sweep}: trials as Spark tasks give the in-process rows; bad sweep files are refused before anything starts. */
-class SweepCliTest {
+public class SweepCliTest {
     @TempDir
     static Path tmp;
     static Path base;
@@ -59,7 +59,8 @@ class SweepCliTest {
         assertTrue(other.err().contains("refusing to resume: the sweep file differs"), other.err());
     }
 
-    private static String rows(Path sweep) throws IOException {
+    /** trials.jsonl without the wall times, which differ from run to run. */
+    public static String rows(Path sweep) throws IOException {
         StringBuilder s = new StringBuilder();
         for (String line : Files.readAllLines(sweep.resolve("trials.jsonl"))) {
             Map<?, ?> row = Json.MAPPER.readValue(line, Map.class);

@@ -1,7 +1,7 @@
 package ai.metaspark.it;
 
 import ai.metaspark.cli.MetaSparkCli;
-import ai.metaspark.io.Json;
+import ai.metaspark.cli.SweepCliTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -49,7 +48,7 @@ class SweepLocalClusterIT {
         }
         assertEquals(0, p.exitValue(), Cluster.tail(log));
         assertTrue(Cluster.logContains(log, "Lost executor", 1), Cluster.tail(log));
-        assertEquals(rows(reference), rows(out));
+        assertEquals(SweepCliTest.rows(reference), SweepCliTest.rows(out));
         assertEquals(Files.readString(reference.resolve("best.yaml")), Files.readString(out.resolve("best.yaml")));
     }
 
@@ -68,16 +67,6 @@ class SweepLocalClusterIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String rows(Path sweep) throws IOException {
-        StringBuilder s = new StringBuilder();
-        for (String line : Files.readAllLines(sweep.resolve("trials.jsonl"))) {
-            Map<?, ?> row = Json.MAPPER.readValue(line, Map.class);
-            row.remove("wall_s");
-            s.append(Json.line(row)).append('\n');
-        }
-        return s.toString();
     }
 
     private static String commandLine(ProcessHandle h) {

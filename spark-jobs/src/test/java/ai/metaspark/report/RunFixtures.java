@@ -76,4 +76,17 @@ final class RunFixtures {
         }
         return squares / n - (sum / n) * (sum / n);
     }
+
+    /** Runs a command line in this JVM; its stderr goes to {@code err[0]}. */
+    static synchronized int cli(String[] err, String... args) {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            return ai.metaspark.cli.MetaSparkCli.run(args);
+        } finally {
+            System.setErr(old);
+            err[0] = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }

@@ -78,13 +78,13 @@ class RunReportTest {
     @Test
     void missingRunFolderOrFilesExitWithTwoAndSayWhat() throws IOException {
         String[] err = new String[1];
-        assertEquals(2, cli(err, "report", "--run", tmp.resolve("nope").toString()));
+        assertEquals(2, RunFixtures.cli(err, "report", "--run", tmp.resolve("nope").toString()));
         assertTrue(err[0].contains("run folder not found") && err[0].contains("nope"), err[0]);
 
         Path partial = Files.createDirectories(tmp.resolve("partial"));
         Files.copy(run.resolve("config.yaml"), partial.resolve("config.yaml"));
         Files.copy(run.resolve("metrics.jsonl"), partial.resolve("metrics.jsonl"));
-        assertEquals(2, cli(err, "report", "--run", partial.toString()));
+        assertEquals(2, RunFixtures.cli(err, "report", "--run", partial.toString()));
         assertTrue(err[0].contains("has no eval.json"), err[0]);
         assertFalse(Files.exists(partial.resolve(RunReport.FILE)));
         assertThrows(ConfigException.class, () -> RunReport.write(partial.toString()));
@@ -129,15 +129,4 @@ class RunReportTest {
         throw new IllegalStateException("conf/" + name + " not found above " + here);
     }
 
-    private static synchronized int cli(String[] err, String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            return MetaSparkCli.run(args);
-        } finally {
-            System.setErr(old);
-            err[0] = bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
 }

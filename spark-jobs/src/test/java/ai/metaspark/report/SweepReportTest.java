@@ -197,11 +197,11 @@ class SweepReportTest {
         assertEquals(0, MetaSparkCli.run("report", "--sweep", dir.toString()));
         assertTrue(Files.size(dir.resolve(SweepReport.FILE)) > 10_000);
         String[] err = new String[1];
-        assertEquals(2, cli(err, "report", "--sweep", dir.toString(), "--run", dir.toString()));
+        assertEquals(2, RunFixtures.cli(err, "report", "--sweep", dir.toString(), "--run", dir.toString()));
         assertTrue(err[0].contains("mutually exclusive"), err[0]);
-        assertEquals(2, cli(err, "report"));
+        assertEquals(2, RunFixtures.cli(err, "report"));
         assertTrue(err[0].contains("--run") && err[0].contains("--sweep"), err[0]);
-        assertEquals(2, cli(err, "report", "--sweep", tmp.resolve("nope").toString()));
+        assertEquals(2, RunFixtures.cli(err, "report", "--sweep", tmp.resolve("nope").toString()));
         assertTrue(err[0].contains("sweep folder not found"), err[0]);
     }
 
@@ -224,15 +224,4 @@ class SweepReportTest {
         return rows;
     }
 
-    private static synchronized int cli(String[] err, String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            return MetaSparkCli.run(args);
-        } finally {
-            System.setErr(old);
-            err[0] = bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
 }
