@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -22,22 +23,46 @@ public final class Keys {
     public static final ConfigKey<String> TASK = add(new ConfigKey<>("task", ConfigKey.Type.STRING, "sinusoid",
             v -> v.matches("[a-z0-9][a-z0-9_-]*"), "a task family name", null,
             "task family, one of those registered (ai.metaspark.recipe.TaskFamilyProvider): sinusoid regression (MSE), "
-                    + "N-way K-shot omniglot classification (cross-entropy, accuracy)"));
+                    + "N-way K-shot omniglot classification (cross-entropy, accuracy), N-way K-shot image-folder "
+                    + "classification of your own images (docs/own-data.md)"));
     public static final ConfigKey<String> DATA = add(new ConfigKey<>("data", ConfigKey.Type.STRING, "../shared/data/omniglot",
             v -> !v.isBlank(), "a path", null,
-            "Omniglot folder (any Hadoop path: file:, hdfs:, s3a:); a relative path is resolved against $METASPARK_HOME "
+            "data folder (any Hadoop path: file:, hdfs:, s3a:): the Omniglot folder (task omniglot), the folder of class "
+                    + "folders (task image-folder); a relative path is resolved against $METASPARK_HOME "
                     + "(bin/metaspark exports the project root), else the project root found above the working directory"));
     public static final ConfigKey<String> PROTOCOL = choice("protocol", "vinyals",
             "omniglot split protocol: vinyals (1200 train characters x 4 rotations) or maml (the MAML reference's split)",
             "vinyals", "maml");
+    public static final ConfigKey<Integer> CHANNELS = intKey("channels", 3, v -> v == 1 || v == 3, "1 or 3",
+            "image-folder: channels of the decoded images, 3 = red, green, blue or 1 = grayscale luminance "
+                    + "(0.299 R + 0.587 G + 0.114 B); values are plain intensities in [0, 1] (0 = black)");
+    public static final ConfigKey<Integer> IMAGE_SIZE = intKey("image_size", 28, v -> v >= 4 && v <= 512,
+            "an integer in 4..512", "image-folder: every image is resized to image_size x image_size pixels (area "
+                    + "averaging where it shrinks, bilinear where it grows; the aspect ratio is not kept); model conv4 "
+                    + "needs at least 16");
+    public static final ConfigKey<String> CLASS_SPLIT = add(new ConfigKey<>("class_split", ConfigKey.Type.STRING,
+            "0.6,0.2,0.2", v -> !v.isBlank() && (!looksLikeFractions(v) || classSplitFractions(v).isPresent()),
+            "train,val,test fractions summing to 1, or a folder", null,
+            "image-folder: how class folders are split into training, validation and test classes: three fractions "
+                    + "(the sorted class folders shuffled with split_seed, then cut), or a folder holding train.txt, "
+                    + "val.txt and test.txt (one class folder name per line; a relative folder is taken inside data, "
+                    + "so '.' means the lists lie beside the class folders; unlisted folders are not used)"));
+    public static final ConfigKey<Long> SPLIT_SEED = longKey("split_seed", 1L,
+            "image-folder: seed of the class_split shuffle, independent of seed, so that every run and every sweep "
+                    + "trial sees the same classes in each split");
+    public static final ConfigKey<String> ROTATE_CLASSES = choice("rotate_classes", "false",
+            "image-folder: each class folder also gives three more classes, its images turned 90, 180 and 270 "
+                    + "degrees counterclockwise (as the MAML and Prototypical Networks Omniglot protocols); the four "
+                    + "are in the folder's split", "false", "true");
     public static final ConfigKey<Integer> N_WAY = intKey("n_way", 5, v -> v >= 2, "an integer >= 2",
-            "classes per omniglot task (N): every task of meta-testing and validation, and of meta-training unless train_n_way is set");
+            "classes per classification task (N): every task of meta-testing and validation, and of meta-training unless train_n_way is set");
     public static final ConfigKey<Integer> TRAIN_N_WAY = intKey("train_n_way", 0, v -> v == 0 || v >= 2, "0 or an integer >= 2",
             "classes per meta-training task (0: n_way). Prototypical Networks train with more ways than they test "
                     + "(Snell et al.: 60); algorithms with a classifier head need train_n_way = n_way");
     public static final ConfigKey<String> MODEL = choice("model", "auto",
-            "network: mlp (hidden, activation; MSE), conv4 (Conv-4 with max-pool, 64-d embedding), conv4-strided (MAML's "
-                    + "strided Conv-4), auto (mlp for sinusoid, conv4 for omniglot)",
+            "network: mlp (hidden, activation; MSE, or for classification softmax cross-entropy over the flattened "
+                    + "pixels), conv4 (Conv-4 with max-pool, 64-d embedding for 28x28 images), conv4-strided (MAML's "
+                    + "strided Conv-4), auto (mlp for sinusoid, conv4 for omniglot and image-folder)",
             "auto", "mlp", "conv4", "conv4-strided");
     public static final ConfigKey<Integer> META_STEPS = positiveInt("meta_steps", 70_000, "outer (meta) steps");
     public static final ConfigKey<Integer> META_BATCH = positiveInt("meta_batch", 25, "tasks per meta-step");
@@ -48,9 +73,11 @@ public final class Keys {
     public static final ConfigKey<Integer> EVAL_INNER_STEPS = intKey("eval_inner_steps", 0, v -> v >= 0, "an integer >= 0",
             "inner steps whose result is the meta-test's mean (0: inner_steps); MAML's Omniglot test uses 10");
     public static final ConfigKey<Integer> EVAL_QUERY = positiveInt("eval_query", 100,
-            "query points per meta-test task (classification: per class, so K + eval_query <= 20 for omniglot)");
+            "query points per meta-test task (classification: per class, so K + eval_query <= 20 for omniglot; "
+                    + "image-folder skips held-out classes with fewer than K + eval_query images)");
     public static final ConfigKey<Integer> K_SHOT = positiveInt("k_shot", 10, "support examples per task (K; classification: per class)");
-    public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task (classification: per class)");
+    public static final ConfigKey<Integer> K_QUERY = positiveInt("k_query", 10, "query examples per training task "
+            + "(classification: per class; image-folder skips training classes with fewer than K + k_query images)");
     public static final ConfigKey<Integer> INNER_STEPS = positiveInt("inner_steps", 1, "inner-loop SGD steps per task");
     public static final ConfigKey<Double> INNER_LR = positiveDouble("inner_lr", 0.01, "inner-loop learning rate (Meta-SGD: its initial value)");
     public static final ConfigKey<String> MSL = choice("msl", "false",
@@ -121,6 +148,31 @@ public final class Keys {
     public static final Set<ConfigKey<?>> OPERATIONAL = Set.of(THREADS, PARTITIONS, STEPS_PER_JOB, LOG_EVERY, CHECKPOINT_EVERY, KEEP_CHECKPOINTS);
 
     private Keys() {
+    }
+
+    /**
+     * The three fractions (train, validation, test) of a {@code class_split} value, when it is fractions: three
+     * numbers >= 0, comma-separated, summing to 1 (to 1e-6); empty otherwise.
+     */
+    public static Optional<double[]> classSplitFractions(String value) {
+        String[] parts = value.split(",", -1);
+        if (parts.length != 3) return Optional.empty();
+        double[] f = new double[3];
+        try {
+            for (int i = 0; i < 3; i++) f[i] = Double.parseDouble(parts[i].trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        boolean ok = f[0] >= 0 && f[1] >= 0 && f[2] >= 0 && Math.abs(f[0] + f[1] + f[2] - 1) <= 1e-6;
+        return ok ? Optional.of(f) : Optional.empty();
+    }
+
+    /**
+     * Whether a {@code class_split} value is meant as fractions (digits, dots, commas and spaces, with a digit), not a
+     * folder.
+     */
+    public static boolean looksLikeFractions(String value) {
+        return value.matches("[0-9.,\\s]+") && value.matches(".*[0-9].*");
     }
 
     /** All keys in declaration order. */

@@ -34,7 +34,11 @@ public final class Dl4jModels {
     private Dl4jModels() {
     }
 
-    /** A fresh network of the spec in the given data type (its parameters are DL4J's own initialization). */
+    /**
+     * A fresh network of the spec in the given data type (its parameters are DL4J's own initialization): dense layers,
+     * then an identity output with MSE, or for a classifier a softmax output with cross-entropy (it outputs
+     * probabilities where {@link MlpLearner#predict} gives logits).
+     */
     public static MultiLayerNetwork build(MlpModel spec, DataType dataType) {
         int[] s = spec.sizes();
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
@@ -44,8 +48,10 @@ public final class Dl4jModels {
         for (int l = 1; l < s.length - 1; l++) {
             b.layer(new DenseLayer.Builder().nIn(s[l - 1]).nOut(s[l]).activation(spec.activation().dl4j()).build());
         }
-        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(s[s.length - 2]).nOut(s[s.length - 1])
-                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build());
+        b.layer(new OutputLayer.Builder(spec.classifier() ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
+                .nIn(s[s.length - 2]).nOut(s[s.length - 1]).activation(spec.classifier()
+                        ? org.nd4j.linalg.activations.Activation.SOFTMAX : org.nd4j.linalg.activations.Activation.IDENTITY)
+                .build());
         MultiLayerConfiguration conf = b.build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

@@ -73,7 +73,7 @@ public final class MlpLearner implements Learner {
         return wOff[l] + size[l - 1] * size[l];
     }
 
-    /** Fills z and a of every layer; returns the mean squared error. */
+    /** Fills z and a of every layer; returns the mean loss (MSE, or the classifier's cross-entropy). */
     private double forward(double[] p, Batch data) {
         int n = data.n();
         s.ensure(n);
@@ -83,7 +83,7 @@ public final class MlpLearner implements Learner {
             Kernels.affine(s.a[l - 1], n, size[l - 1], s.wt[l], p, bOff(l), size[l], s.z[l]);
             activate(l, n);
         }
-        return outputDelta(data.y(), n);
+        return spec.classifier() ? crossEntropyDelta(data.y(), n) : squaredErrorDelta(data.y(), n);
     }
 
     private void activate(int l, int n) {
@@ -99,8 +99,8 @@ public final class MlpLearner implements Learner {
         }
     }
 
-    /** d loss / d output into delta[L]; returns the loss. */
-    private double outputDelta(double[] y, int n) {
+    /** d MSE / d output into delta[L]; returns the mean squared error. */
+    private double squaredErrorDelta(double[] y, int n) {
         int m = n * size[layers];
         double[] out = s.a[layers];
         double[] d = s.d[layers];
@@ -111,6 +111,30 @@ public final class MlpLearner implements Learner {
             d[k] = 2 * r / m;
         }
         return sum / m;
+    }
+
+    /**
+     * Softmax of the logits into p and d loss / d logits = (p - y) / n into delta[L]; returns the mean cross-entropy
+     * {@code -sum_j y_j log p_j} over the n rows.
+     */
+    private double crossEntropyDelta(double[] y, int n) {
+        int c = size[layers];
+        double[] z = s.a[layers];
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+            int o = r * c;
+            double max = z[o];
+            for (int j = 1; j < c; j++) max = Math.max(max, z[o + j]);
+            double total = 0;
+            for (int j = 0; j < c; j++) total += Math.exp(z[o + j] - max);
+            double logTotal = Math.log(total);
+            for (int j = 0; j < c; j++) {
+                s.p[o + j] = Math.exp(z[o + j] - max) / total;
+                sum -= y[o + j] * (z[o + j] - max - logTotal);
+                s.d[layers][o + j] = (s.p[o + j] - y[o + j]) / n;
+            }
+        }
+        return sum / n;
     }
 
     /** Backpropagates delta[L] down, keeping e = W delta (needed by the R-pass); writes the gradient if non-null. */
@@ -147,10 +171,7 @@ public final class MlpLearner implements Learner {
 
     /** Directional derivative of the backward pass along v: the Hessian-vector product into out. */
     private void rBackward(double[] p, double[] v, int n, double[] out) {
-        int m = n * size[layers];
-        for (int k = 0; k < m; k++) {
-            s.rd[layers][k] = 2 * s.ra[layers][k] / m;
-        }
+        outputRDelta(n);
         for (int l = layers; l >= 1; l--) {
             Kernels.weightGrad(s.ra[l - 1], s.d[l], n, size[l - 1], size[l], out, wOff[l], false);
             Kernels.weightGrad(s.a[l - 1], s.rd[l], n, size[l - 1], size[l], out, wOff[l], true);
@@ -168,12 +189,32 @@ public final class MlpLearner implements Learner {
         }
     }
 
+    /**
+     * R{delta[L]}: for MSE {@code 2 R{out} / m}; for softmax cross-entropy the softmax Jacobian applied to R{z},
+     * {@code p (R{z} - p . R{z}) / n} per row.
+     */
+    private void outputRDelta(int n) {
+        int c = size[layers];
+        double[] rz = s.ra[layers];
+        double[] rd = s.rd[layers];
+        if (!spec.classifier()) {
+            for (int k = 0; k < n * c; k++) rd[k] = 2 * rz[k] / (n * c);
+            return;
+        }
+        for (int r = 0; r < n; r++) {
+            int o = r * c;
+            double dot = 0;
+            for (int j = 0; j < c; j++) dot += s.p[o + j] * rz[o + j];
+            for (int j = 0; j < c; j++) rd[o + j] = s.p[o + j] * (rz[o + j] - dot) / n;
+        }
+    }
+
     /** Per-layer buffers, grown to the largest batch seen. */
     private static final class Scratch {
         final int[] size;
         int cap;
         double[][] a, z, d, e, ra, rz, rd, wt, vt;
-        double[] re;
+        double[] re, p;
 
         Scratch(int[] size) {
             this.size = size;
@@ -193,6 +234,7 @@ public final class MlpLearner implements Learner {
             int widest = 0;
             for (int w : size) widest = Math.max(widest, w);
             re = new double[n * widest];
+            p = new double[n * size[size.length - 1]];
             cap = n;
         }
 

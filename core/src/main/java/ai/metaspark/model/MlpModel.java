@@ -5,13 +5,21 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * A fully connected network {@code inputs -> hidden... -> outputs} with an identity output and mean-squared-error loss.
- * Its flat parameter vector has DL4J's layout: per layer the weights {@code W[nIn, nOut]} in column-major ('f') order,
- * then the bias {@code b[nOut]}. So a flat vector moves between the backends and a DL4J network unchanged.
+ * A fully connected network {@code inputs -> hidden... -> outputs}: for regression an identity output and
+ * mean-squared-error loss; as a {@code classifier} logits out and softmax cross-entropy on one-hot targets (an image is
+ * read as its flattened pixels). Its flat parameter vector has DL4J's layout: per layer the weights
+ * {@code W[nIn, nOut]} in column-major ('f') order, then the bias {@code b[nOut]}. So a flat vector moves between the
+ * backends and a DL4J network unchanged.
  */
-public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation activation) implements NetworkSpec {
+public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation activation, boolean classifier)
+        implements NetworkSpec {
     public MlpModel {
         hidden = List.copyOf(hidden);
+    }
+
+    /** A regression MLP (identity output, MSE). */
+    public MlpModel(int inputs, List<Integer> hidden, int outputs, Activation activation) {
+        this(inputs, hidden, outputs, activation, false);
     }
 
     /** Layer widths, inputs first. */
@@ -54,11 +62,6 @@ public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation
             off += s[l];
         }
         return groups;
-    }
-
-    @Override
-    public boolean classifier() {
-        return false;
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * A network over a flat parameter vector: how many parameters it has, how they start, and how to get per-thread
- * {@link Learner}s for it. Implementations: {@link MlpModel} (the MLP of the regression tasks, MSE) and
- * {@link Conv4Model} (Conv-4 with a linear head, softmax cross-entropy).
+ * {@link Learner}s for it. Implementations: {@link MlpModel} (an MLP: MSE for regression, softmax cross-entropy for
+ * classification) and {@link Conv4Model} (Conv-4 with a linear head, softmax cross-entropy).
  */
 public interface NetworkSpec extends Serializable {
     /** Length of the flat parameter vector. */

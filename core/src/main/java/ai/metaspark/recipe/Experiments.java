@@ -36,7 +36,7 @@ final class Experiments {
         TaskFamily family = provider.family(c);
         String model = c.get(Keys.MODEL).equals("auto") ? provider.defaultModel() : c.get(Keys.MODEL);
         AlgorithmSpec spec = algorithm(c);
-        checkFits(c, spec, model);
+        checkFits(c, spec, model, family.classification());
         NetworkSpec network = Networks.of(model, family, task, c);
         MetaAlgorithm algorithm = spec.name().equals("transfer") ? transfer(c, family, network) : Algorithms.of(spec, network);
         Experiment e = new Experiment(family, network, spec, algorithm, c.get(Keys.SEED),
@@ -71,13 +71,17 @@ final class Experiments {
                 c.isOn(Keys.TRANSFER_FINETUNE));
     }
 
-    /** ANIL and ProtoNets need a Conv-4 body; the MAML++ options apply to MAML; per-step batch norm needs batch norm. */
-    private static void checkFits(RunConfig c, AlgorithmSpec spec, String model) {
+    /**
+     * ANIL and ProtoNets need a Conv-4 body; pretrain needs regression; the MAML++ options apply to MAML; per-step
+     * batch norm needs batch norm.
+     */
+    private static void checkFits(RunConfig c, AlgorithmSpec spec, String model, boolean classification) {
         String algo = spec.name();
         if ((algo.equals("protonet") || algo.equals("anil") || algo.equals("transfer")) && model.equals("mlp")) {
-            throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (a classification task such as omniglot)");
+            throw new ConfigException("algorithm " + algo + " needs a conv4 or conv4-strided model (a classification task "
+                    + "such as omniglot or image-folder), not model mlp");
         }
-        if (algo.equals("pretrain") && !model.equals("mlp")) {
+        if (algo.equals("pretrain") && (classification || !model.equals("mlp"))) {
             throw new ConfigException("algorithm pretrain trains one shared head, which classification tasks cannot "
                     + "share (each task orders its labels at random); use algorithm transfer, a classifier over every "
                     + "training class with a new head per test task");

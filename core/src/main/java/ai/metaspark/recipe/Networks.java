@@ -10,6 +10,7 @@ import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.model.MlpModel;
 import ai.metaspark.model.NetworkSpec;
 import ai.metaspark.model.conv.Conv4Spec;
+import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.TaskFamily;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,20 +29,16 @@ final class Networks {
     /** The network {@code model} (already resolved from auto) for tasks of {@code family}, named {@code task}. */
     static NetworkSpec of(String model, TaskFamily family, String task, RunConfig c) {
         if (model.equals("mlp")) {
-            if (family.classification()) {
-                throw new ConfigException("model mlp is a regression network (MSE); task " + task
-                        + " needs model conv4 or conv4-strided");
-            }
             if (!c.get(Keys.INIT_FROM).isEmpty()) {
                 throw new ConfigException("init_from starts a Conv-4 body from a transfer run; model mlp has none");
             }
             return new MlpModel(family.inputSize(), c.get(Keys.HIDDEN), family.outputSize(),
-                    Activation.valueOf(c.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)));
+                    Activation.valueOf(c.get(Keys.ACTIVATION).toUpperCase(Locale.ROOT)), family.classification());
         }
         if (!family.classification()) {
             throw new ConfigException("model " + model + " classifies images; task " + task + " needs model mlp");
         }
-        Conv4Spec conv = Conv4Spec.omniglot(model.equals("conv4-strided") ? Conv4Spec.Variant.STRIDED : Conv4Spec.Variant.POOL);
+        Conv4Spec conv = conv4(model, family, task);
         if (conv.inputSize() != family.inputSize()) {
             throw new ConfigException("model " + model + " takes " + conv.imageSize() + "x" + conv.imageSize() + "x"
                     + conv.channels() + " images (" + conv.inputSize() + " inputs); task " + task + " has "
@@ -49,6 +46,19 @@ final class Networks {
         }
         String from = c.get(Keys.INIT_FROM);
         return new Conv4Model(conv, family.outputSize(), from.isEmpty() ? null : trainedBody(from, conv, model));
+    }
+
+    /** The papers' Conv-4 (64 filters, 4 blocks) over the family's images. */
+    private static Conv4Spec conv4(String model, TaskFamily family, String task) {
+        ImageShape image = family.imageShape().orElseThrow(() -> new ConfigException(
+                "model " + model + " reads images; the examples of task " + task + " are not images (use model mlp)"));
+        Conv4Spec.Variant variant = model.equals("conv4-strided") ? Conv4Spec.Variant.STRIDED : Conv4Spec.Variant.POOL;
+        try {
+            return new Conv4Spec(image.side(), image.channels(), 64, 4, variant);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("image_size " + image.side() + " is too small for model " + model + ": "
+                    + e.getMessage() + " (4 max-pool blocks need at least 16)");
+        }
     }
 
     /** The conv parameters of the classifier in the transfer run folder {@code run} ({@code init_from}). */

@@ -19,6 +19,14 @@ public interface TaskFamily extends Serializable {
     /** The task's data: {@code support} support and {@code query} query examples. */
     Task materialize(TaskSpec spec, int support, int query);
 
+    /**
+     * The shape of each example where examples are square images (channel-major, then row-major), which
+     * convolutional networks need; empty where they are not images.
+     */
+    default Optional<ImageShape> imageShape() {
+        return Optional.empty();
+    }
+
     /** The training split as one labelled data set, where the family has one (the transfer baseline needs it). */
     default Optional<LabelledExamples> trainingExamples() {
         return Optional.empty();

@@ -68,4 +68,58 @@ class LearnerBackendsTest {
         double[] fast = new MlpLearner(spec).predict(p, task.query());
         assertArrayEquals(fast, dl4j, 1e-5);
     }
+
+    /** A 4-6-5-3 softmax classifier and 7 rows with one-hot targets. */
+    private static MlpModel classifier(Activation act) {
+        return new MlpModel(4, java.util.List.of(6, 5), 3, act, true);
+    }
+
+    private static ai.metaspark.task.Batch classes() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+        double[] x = new double[7 * 4];
+        double[] y = new double[7 * 3];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble() * 2 - 1;
+        for (int r = 0; r < 7; r++) y[r * 3 + rng.nextInt(3)] = 1;
+        return new ai.metaspark.task.Batch(7, 4, 3, x, y);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void classifierGradientAndHessianMatchDl4jAndFiniteDifferences(Activation act) {
+        MlpModel spec = classifier(act);
+        ai.metaspark.task.Batch data = classes();
+        MlpLearner l = new MlpLearner(spec);
+        double[] p = spec.initialParams(3);
+        double[] fast = new double[p.length];
+        double[] dl4j = new double[p.length];
+        double lf = l.gradient(p, data, fast);
+        double ld = new Dl4jLearner(spec).gradient(p, data, dl4j);
+        assertEquals(ld, lf, 1e-12 * Math.abs(ld), "mean cross-entropy");
+        assertTrue(relErr(fast, dl4j) < 1e-12, "relative error " + relErr(fast, dl4j));
+        assertTrue(relErr(fast, Fixtures.fdGradient(x -> l.loss(x, data), p, 1e-6)) < 1e-7);
+        double[] v = spec.initialParams(6);
+        double[] hv = new double[p.length];
+        l.hessianVector(p, data, v, hv);
+        double[] viaDl4j = new double[p.length];
+        new Dl4jLearner(spec).hessianVector(p, data, v, viaDl4j);
+        assertTrue(relErr(hv, viaDl4j) < 1e-6, "relative error " + relErr(hv, viaDl4j));
+        assertTrue(Math.sqrt(java.util.Arrays.stream(hv).map(x -> x * x).sum()) > 1e-3, "a zero product would pass trivially");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void exportedClassifierPredictsTheSoftmaxOfTheKernelsLogits(Activation act) {
+        MlpModel spec = classifier(act);
+        ai.metaspark.task.Batch data = classes();
+        double[] p = spec.initialParams(8);
+        double[] probs = Dl4jModels.withParams(spec, p).output(Nd4j.createFromArray(data.x()).reshape(7, 4)
+                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                .reshape(21).toDoubleVector();
+        double[] z = new MlpLearner(spec).predict(p, data);
+        for (int r = 0; r < 7; r++) {
+            double sum = 0;
+            for (int j = 0; j < 3; j++) sum += Math.exp(z[r * 3 + j]);
+            for (int j = 0; j < 3; j++) assertEquals(Math.exp(z[r * 3 + j]) / sum, probs[r * 3 + j], 1e-5);
+        }
+    }
 }

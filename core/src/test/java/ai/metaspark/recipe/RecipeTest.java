@@ -51,7 +51,8 @@ class RecipeTest {
     void anUnknownFamilyIsRefusedWithTheRegisteredNames() {
         ConfigException e = assertThrows(ConfigException.class, () -> Recipe.defaults().with("task=circles").experiment());
         assertTrue(e.getMessage().contains("circles") && e.getMessage().contains("omniglot")
-                && e.getMessage().contains("sinusoid") && e.getMessage().contains("line"), e.getMessage());
+                && e.getMessage().contains("image-folder") && e.getMessage().contains("sinusoid")
+                && e.getMessage().contains("line"), e.getMessage());
     }
 
     @Test

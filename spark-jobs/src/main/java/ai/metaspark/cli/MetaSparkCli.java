@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code bin/metaspark <command>}. */
 @Command(name = "metaspark", mixinStandardHelpOptions = true, versionProvider = MetaSparkCli.Version.class,
         description = "Distributed meta-learning on Spark and Deeplearning4j.",
-        subcommands = {TrainCommand.class, SweepCommand.class, EvaluateCommand.class, ReportCommand.class, BenchCommand.class, KeysCommand.class},
+        subcommands = {TrainCommand.class, SweepCommand.class, EvaluateCommand.class, ReportCommand.class, BenchCommand.class, KeysCommand.class,
+                MakeExampleDataCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad configuration, arguments or output path", "3:data missing",
                 "4:training diverged", "5:infrastructure failure (BLAS self-check, cluster, file system)",

@@ -1,5 +1,6 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.data.Draws;
 import ai.metaspark.model.Conv4Model;
 import ai.metaspark.model.Dl4jModels;
 import ai.metaspark.optim.OptimizerSpec;
@@ -78,8 +79,8 @@ final class TransferTraining {
         Experiment.Classifier c = e.classifier();
         int batches = minibatchesPerEpoch();
         int first = resumed == null ? 0 : resumed.step();
-        console.printf(Locale.ROOT, "classifier: %d classes x %d images, %d epochs of %d minibatches of %d, %s%s%n",
-                examples.classes(), examples.examplesPerClass(), c.epochs(), batches, c.batchSize(),
+        console.printf(Locale.ROOT, "classifier: %d classes, %d images, %d epochs of %d minibatches of %d, %s%s%n",
+                examples.classes(), examples.size(), c.epochs(), batches, c.batchSize(),
                 sc == null ? "in-process" : "DL4J Spark parameter averaging over " + partitions + " partitions",
                 first > 0 ? ", resuming after epoch " + first : "");
         Fitter fitter = new Fitter(resumed == null ? initialNetwork() : restored(resumed), sc, partitions);
@@ -123,7 +124,7 @@ final class TransferTraining {
     }
 
     int minibatchesPerEpoch() {
-        return examples.classes() * examples.examplesPerClass() / e.classifier().batchSize();
+        return examples.size() / e.classifier().batchSize();
     }
 
     /** Fits minibatches of the classifier, in this JVM or through DL4J Spark. */
@@ -221,27 +222,16 @@ final class TransferTraining {
             float[] y = new float[size * ex.classes()];
             for (int i = 0; i < size; i++) {
                 int id = o[b * size + i];
-                int cls = id / ex.examplesPerClass();
-                ex.copy(cls, id % ex.examplesPerClass(), x, i * d);
-                y[i * ex.classes() + cls] = 1;
+                ex.copy(id, x, i * d);
+                y[i * ex.classes() + ex.label(id)] = 1;
             }
             return new DataSet(Nd4j.createFromArray(x).reshape(size, d), Nd4j.createFromArray(y).reshape(size, ex.classes()));
         }
 
-        /** A permutation of every (class, example) id, drawn from (seed, epoch). */
+        /** A permutation of every example, drawn from (seed, epoch). */
         private int[] order(LabelledExamples ex) {
             if (order == null) {
-                int n = ex.classes() * ex.examplesPerClass();
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) a[i] = i;
-                SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, ORDER_STREAM, epoch));
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                }
-                order = a;
+                order = Draws.permutation(new SplittableRandom(Seeds.derive(seed, ORDER_STREAM, epoch)), ex.size());
             }
             return order;
         }

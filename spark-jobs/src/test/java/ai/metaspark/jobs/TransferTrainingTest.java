@@ -2,6 +2,7 @@ package ai.metaspark.jobs;
 
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.spark.SparkRuntime;
+import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskFamily;
@@ -124,6 +125,11 @@ class TransferTrainingTest {
         }
 
         @Override
+        public Optional<ImageShape> imageShape() {
+            return family.imageShape();
+        }
+
+        @Override
         public Optional<LabelledExamples> trainingExamples() {
             LabelledExamples all = family.trainingExamples().orElseThrow();
             return Optional.of(new LabelledExamples() {
@@ -133,8 +139,8 @@ class TransferTrainingTest {
                 }
 
                 @Override
-                public int examplesPerClass() {
-                    return all.examplesPerClass();
+                public int size() {
+                    return count * all.size() / all.classes(); // Omniglot's examples are class-major, 20 per class
                 }
 
                 @Override
@@ -143,8 +149,13 @@ class TransferTrainingTest {
                 }
 
                 @Override
-                public void copy(int cls, int example, float[] dst, int at) {
-                    all.copy(cls, example, dst, at);
+                public int label(int example) {
+                    return all.label(example);
+                }
+
+                @Override
+                public void copy(int example, float[] dst, int at) {
+                    all.copy(example, dst, at);
                 }
             });
         }

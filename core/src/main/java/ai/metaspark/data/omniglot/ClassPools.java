@@ -1,6 +1,8 @@
 package ai.metaspark.data.omniglot;
 
 import ai.metaspark.data.DataException;
+import ai.metaspark.data.Draws;
+import ai.metaspark.data.JvmCache;
 import ai.metaspark.io.Files;
 import ai.metaspark.task.Split;
 import org.apache.hadoop.fs.Path;
@@ -60,7 +62,7 @@ final class ClassPools {
             throw new DataException("the MAML protocol needs all " + MAML_CHARACTERS + " Omniglot characters; "
                     + location + " has " + data.characterCount());
         }
-        int[] order = shuffled(MAML_CHARACTERS, new SplittableRandom(MAML_SHUFFLE_SEED));
+        int[] order = Draws.permutation(new SplittableRandom(MAML_SHUFFLE_SEED), MAML_CHARACTERS);
         int train = MAML_META_TRAIN - MAML_VALIDATION;
         Map<Split, ClassPool> pools = new EnumMap<>(Split.class);
         pools.put(Split.TRAIN, rotating(order, 0, train));
@@ -72,18 +74,6 @@ final class ClassPools {
     private static ClassPool rotating(int[] order, int from, int to) {
         int[] characters = Arrays.copyOfRange(order, from, to);
         return new ClassPool(characters, new int[characters.length], true);
-    }
-
-    private static int[] shuffled(int n, SplittableRandom rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 
     private static Map<Split, ClassPool> vinyals(String location) {

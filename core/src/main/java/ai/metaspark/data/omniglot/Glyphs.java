@@ -1,6 +1,8 @@
 package ai.metaspark.data.omniglot;
 
+import ai.metaspark.data.AxisWeights;
 import ai.metaspark.data.DataException;
+import ai.metaspark.data.Pixels;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -15,17 +17,16 @@ import java.io.IOException;
 
 /**
  * Image operations on Omniglot glyphs: PNG decoding to ink coverage, the exact area-averaging resize from 105x105 to
- * 28x28, quantization to bytes, and the four 90-degree rotations as index permutations.
+ * 28x28 ({@link AxisWeights}), and the four 90-degree rotations as index permutations ({@link Pixels#quarterTurns}).
  */
 final class Glyphs {
     static final int SOURCE_SIDE = 105;
     static final int SIDE = 28;
     static final int PIXELS = SIDE * SIDE;
-    /** Along one axis, output cell j covers source pixels {@code FIRST[j] ..} with weights {@code WEIGHTS[j]}. */
-    private static final int[] FIRST = new int[SIDE];
-    private static final double[][] WEIGHTS = boxWeights(SOURCE_SIDE, SIDE, FIRST);
+    /** Along each axis, area averaging from 105 pixels to 28. */
+    private static final AxisWeights WEIGHTS = AxisWeights.of(SOURCE_SIDE, SIDE);
     /** {@code TURNS[t][i]}: the source index of pixel i of an image turned t quarter turns counterclockwise. */
-    private static final int[][] TURNS = quarterTurnTables();
+    private static final int[][] TURNS = Pixels.quarterTurns(SIDE);
 
     private Glyphs() {
     }
@@ -93,29 +94,9 @@ final class Glyphs {
      */
     static double[] downsample(double[] source) {
         double[] rows = new double[SOURCE_SIDE * SIDE];          // along x first: 105 rows of 28 columns
-        for (int y = 0; y < SOURCE_SIDE; y++) {
-            for (int j = 0; j < SIDE; j++) rows[y * SIDE + j] = dot(j, source, y * SOURCE_SIDE, 1);
-        }
+        for (int y = 0; y < SOURCE_SIDE; y++) WEIGHTS.apply(source, y * SOURCE_SIDE, 1, rows, y * SIDE, 1);
         double[] out = new double[PIXELS];
-        for (int i = 0; i < SIDE; i++) {
-            for (int x = 0; x < SIDE; x++) out[i * SIDE + x] = dot(i, rows, x, SIDE);
-        }
-        return out;
-    }
-
-    /** The weighted sum for output cell {@code cell} of the values at {@code offset + k * stride}. */
-    private static double dot(int cell, double[] values, int offset, int stride) {
-        double[] w = WEIGHTS[cell];
-        int at = offset + FIRST[cell] * stride;
-        double sum = 0;
-        for (int k = 0; k < w.length; k++, at += stride) sum += w[k] * values[at];
-        return sum;
-    }
-
-    /** Values in [0, 1] to bytes 0..255, rounded to nearest. */
-    static byte[] quantize(double[] values) {
-        byte[] out = new byte[values.length];
-        for (int i = 0; i < values.length; i++) out[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, values[i])));
+        for (int x = 0; x < SIDE; x++) WEIGHTS.apply(rows, x, SIDE, out, x, SIDE);
         return out;
     }
 
@@ -129,34 +110,5 @@ final class Glyphs {
         byte[] out = new byte[PIXELS];
         for (int i = 0; i < PIXELS; i++) out[i] = image[TURNS[quarterTurns][i]];
         return out;
-    }
-
-    /** For each output cell of {@code to}: the area of each overlapped source pixel of {@code from}, over the cell area. */
-    private static double[][] boxWeights(int from, int to, int[] first) {
-        double scale = (double) from / to;
-        double[][] w = new double[to][];
-        for (int j = 0; j < to; j++) {
-            double lo = j * scale;
-            double hi = lo + scale;
-            first[j] = (int) Math.floor(lo);
-            w[j] = new double[(int) Math.min(from, Math.ceil(hi)) - first[j]];
-            for (int k = 0; k < w[j].length; k++) {
-                int i = first[j] + k;
-                w[j][k] = (Math.min(hi, i + 1) - Math.max(lo, i)) / scale;
-            }
-        }
-        return w;
-    }
-
-    /** Counterclockwise quarter turn: output (r, c) takes input (c, n-1-r), as numpy's rot90 and PIL's rotate(90). */
-    private static int[][] quarterTurnTables() {
-        int[][] tables = new int[4][PIXELS];
-        for (int i = 0; i < PIXELS; i++) tables[0][i] = i;
-        for (int t = 1; t < 4; t++) {
-            for (int r = 0; r < SIDE; r++) {
-                for (int c = 0; c < SIDE; c++) tables[t][r * SIDE + c] = tables[t - 1][c * SIDE + (SIDE - 1 - r)];
-            }
-        }
-        return tables;
     }
 }

@@ -1,6 +1,8 @@
 package ai.metaspark.data.omniglot;
 
 import ai.metaspark.data.DataException;
+import ai.metaspark.data.JvmCache;
+import ai.metaspark.data.Pixels;
 import ai.metaspark.data.omniglot.OmniglotZips.Drawing;
 import ai.metaspark.io.Files;
 import org.apache.hadoop.fs.FileSystem;
@@ -95,7 +97,7 @@ public final class OmniglotDataset {
         try {
             for (int d = 0; d < DRAWINGS; d++) {
                 Drawing drawing = drawings.get(d);
-                byte[] image = Glyphs.quantize(Glyphs.downsample(Glyphs.decodeInk(reader, drawing.png(), drawing.where())));
+                byte[] image = Pixels.quantize(Glyphs.downsample(Glyphs.decodeInk(reader, drawing.png(), drawing.where())));
                 System.arraycopy(image, 0, pixels, offset(character, d), PIXELS);
             }
         } finally {

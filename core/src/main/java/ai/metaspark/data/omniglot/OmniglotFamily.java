@@ -1,8 +1,10 @@
 package ai.metaspark.data.omniglot;
 
 import ai.metaspark.data.DataException;
+import ai.metaspark.data.Draws;
 import ai.metaspark.data.omniglot.ClassPools.ClassPool;
 import ai.metaspark.task.Batch;
+import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Seeds;
 import ai.metaspark.task.Split;
@@ -10,7 +12,6 @@ import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskFamily;
 import ai.metaspark.task.TaskSpec;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -31,8 +32,11 @@ import java.util.SplittableRandom;
  */
 public final class OmniglotFamily implements TaskFamily {
     private static final long serialVersionUID = 1L;
-    /** The seed stream of Omniglot episodes ("OMNI"). */
-    static final long EPISODE_STREAM = 0x4F4D4E49L;
+    /**
+     * The seed stream of Omniglot episodes ("OMNI"); image folders draw theirs from it too, so that an image folder of
+     * Omniglot's characters gives Omniglot's tasks.
+     */
+    public static final long EPISODE_STREAM = 0x4F4D4E49L;
     private final String location;
     private final Protocol protocol;
     private final int trainNWay;
@@ -77,6 +81,12 @@ public final class OmniglotFamily implements TaskFamily {
         return true;
     }
 
+    /** 28x28 grayscale. */
+    @Override
+    public Optional<ImageShape> imageShape() {
+        return Optional.of(new ImageShape(OmniglotDataset.SIDE, 1));
+    }
+
     /** The number of classes {@code split} draws from (for MAML, characters; each may be turned 4 ways). */
     public int classCount(Split split) {
         return pools().get(split).size();
@@ -91,7 +101,8 @@ public final class OmniglotFamily implements TaskFamily {
 
     /**
      * The training split's classes with all their drawings: where the split turns each character at random per task
-     * (MAML's protocol), each of the four turns is a class, as Vinyals et al. count them.
+     * (MAML's protocol), each of the four turns is a class, as Vinyals et al. count them. Examples are class-major:
+     * example i is drawing {@code i % 20} of class {@code i / 20}.
      */
     @Override
     public Optional<LabelledExamples> trainingExamples() {
@@ -104,8 +115,8 @@ public final class OmniglotFamily implements TaskFamily {
             }
 
             @Override
-            public int examplesPerClass() {
-                return OmniglotDataset.DRAWINGS;
+            public int size() {
+                return classes() * OmniglotDataset.DRAWINGS;
             }
 
             @Override
@@ -114,10 +125,16 @@ public final class OmniglotFamily implements TaskFamily {
             }
 
             @Override
-            public void copy(int cls, int example, float[] dst, int at) {
+            public int label(int example) {
+                return example / OmniglotDataset.DRAWINGS;
+            }
+
+            @Override
+            public void copy(int example, float[] dst, int at) {
+                int cls = label(example);
                 int c = cls / turns;
                 int turn = pool.randomTurns() ? cls % turns : pool.quarterTurns()[c];
-                data().copyTo(pool.characters()[c], example, turn, dst, at);
+                data().copyTo(pool.characters()[c], example % OmniglotDataset.DRAWINGS, turn, dst, at);
             }
         });
     }
@@ -132,14 +149,14 @@ public final class OmniglotFamily implements TaskFamily {
         checkSizes(spec.split(), pool, ways, shots, queries);
         long seed = Seeds.derive(spec.seed(), EPISODE_STREAM, spec.split().ordinal(), spec.step(), spec.index());
         SplittableRandom rng = new SplittableRandom(seed);
-        int[] classes = sample(rng, pool.size(), ways);
+        int[] classes = Draws.distinct(rng, pool.size(), ways);
         int[] characters = new int[ways];
         int[] turns = new int[ways];
         int[][] drawings = new int[ways][];
         for (int label = 0; label < ways; label++) {
             characters[label] = pool.characters()[classes[label]];
             turns[label] = pool.randomTurns() ? rng.nextInt(4) : pool.quarterTurns()[classes[label]];
-            drawings[label] = sample(rng, OmniglotDataset.DRAWINGS, shots + queries);
+            drawings[label] = Draws.distinct(rng, OmniglotDataset.DRAWINGS, shots + queries);
         }
         return new Episode(characters, turns, drawings);
     }
@@ -156,19 +173,6 @@ public final class OmniglotFamily implements TaskFamily {
                     + pool.size() + " classes of split "
                     + split + " under protocol " + protocol + " in " + location);
         }
-    }
-
-    /** {@code count} distinct values of 0..n-1 in random order (a partial Fisher-Yates shuffle). */
-    private static int[] sample(SplittableRandom rng, int n, int count) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = 0; i < count; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return Arrays.copyOf(a, count);
     }
 
     /** Drawings {@code first .. first+perClass-1} of each label's list, class-major, one-hot targets. */

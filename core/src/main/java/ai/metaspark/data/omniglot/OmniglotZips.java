@@ -19,23 +19,23 @@ import java.util.zip.ZipInputStream;
 /**
  * Streams the two Omniglot zips of a folder through the Hadoop FileSystem API (never copied to local disk) into the
  * PNG bytes of every drawing. Layout: {@code <set>/<Alphabet>/character<NN>/<NNNN>_<DD>.png}, with NNNN the global
- * character id and DD the drawer.
+ * character id and DD the drawer. Public for the example image folder, which copies drawings as they are.
  */
-final class OmniglotZips {
+public final class OmniglotZips {
     static final List<String> SETS = List.of("images_background", "images_evaluation");
     private static final Pattern ENTRY = Pattern.compile("([^/]+)/([^/]+/character\\d+)/(\\d{4})_(\\d{2})\\.png");
     private static final int EOCD_SIZE = 22;
     private static final int EOCD_SIGNATURE = 0x06054b50;
 
     /** One drawing: its character ({@code Alphabet/characterNN}), global character id, drawer 1..20 and PNG bytes. */
-    record Drawing(String character, int id, int drawer, byte[] png, String where) {
+    public record Drawing(String character, int id, int drawer, byte[] png, String where) {
     }
 
     private OmniglotZips() {
     }
 
     /** All drawings of both zips in {@code folder}. */
-    static List<Drawing> read(FileSystem fs, Path folder) {
+    public static List<Drawing> read(FileSystem fs, Path folder) {
         requireFolder(fs, folder);
         List<Drawing> all = new ArrayList<>();
         for (String set : SETS) all.addAll(readZip(fs, new Path(folder, set + ".zip"), set));

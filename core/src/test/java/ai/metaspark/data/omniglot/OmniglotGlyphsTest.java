@@ -1,5 +1,7 @@
 package ai.metaspark.data.omniglot;
 
+import ai.metaspark.data.Pixels;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -23,7 +25,7 @@ class OmniglotGlyphsTest {
         Arrays.fill(ones, 1);
         assertArrayEquals(ones, Glyphs.downsample(black), 1e-12);
         assertArrayEquals(new double[784], Glyphs.downsample(white), 0);
-        byte[] full = Glyphs.quantize(Glyphs.downsample(black));
+        byte[] full = Pixels.quantize(Glyphs.downsample(black));
         for (byte b : full) assertEquals(255, b & 0xFF);
     }
 
@@ -50,7 +52,7 @@ class OmniglotGlyphsTest {
                 assertEquals(expected, out[r * 28 + c], 1e-12, "cell (" + r + ", " + c + ")");
             }
         }
-        assertEquals(Math.round(255 * 2.0 / 9), Glyphs.quantize(out)[5 * 28 + 2] & 0xFF);
+        assertEquals(Math.round(255 * 2.0 / 9), Pixels.quantize(out)[5 * 28 + 2] & 0xFF);
     }
 
     @Test
@@ -62,7 +64,7 @@ class OmniglotGlyphsTest {
         double sourceMass = Arrays.stream(source).sum();
         assertEquals(sourceMass, Arrays.stream(out).sum() * SCALE * SCALE, 1e-9);
         double quantizedMass = 0;
-        for (byte b : Glyphs.quantize(out)) quantizedMass += (b & 0xFF) / 255.0;
+        for (byte b : Pixels.quantize(out)) quantizedMass += (b & 0xFF) / 255.0;
         assertEquals(sourceMass, quantizedMass * SCALE * SCALE, 784 * 0.5 / 255 * SCALE * SCALE);
     }
 

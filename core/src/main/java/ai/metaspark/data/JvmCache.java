@@ -1,4 +1,4 @@
-package ai.metaspark.data.omniglot;
+package ai.metaspark.data;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,10 +10,11 @@ import java.util.function.Function;
  * it at the same time: the first caller computes, the others wait for its result. A failed computation is not kept,
  * so a later call tries again.
  */
-final class JvmCache<K, V> {
+public final class JvmCache<K, V> {
     private final ConcurrentHashMap<K, CompletableFuture<V>> values = new ConcurrentHashMap<>();
 
-    V get(K key, Function<K, V> compute) {
+    /** The value of {@code key}, computed by {@code compute} on the first call in this JVM. */
+    public V get(K key, Function<K, V> compute) {
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> theirs = values.putIfAbsent(key, mine);
         if (theirs != null) return await(theirs);
