@@ -9,11 +9,11 @@ import java.util.function.Predicate;
  * One configuration value: its name, type, default, constraint and documentation. Every key is declared once, in
  * {@link Keys}; parsing and validation live here so that a YAML file and {@code --set KEY=VALUE} behave the same.
  *
- * @param <T> the Java type of the value (Integer, Long, Double, String or List of Integer)
+ * @param <T> the Java type of the value (Integer, Long, Double, String, or a List of Integer or of String)
  */
 public final class ConfigKey<T> {
     /** The value types a key can hold. */
-    public enum Type { INT, LONG, DOUBLE, CHOICE, INT_LIST, STRING }
+    public enum Type { INT, LONG, DOUBLE, CHOICE, INT_LIST, STRING, STRING_LIST }
 
     private final String name;
     private final Type type;
@@ -57,6 +57,7 @@ public final class ConfigKey<T> {
                 case DOUBLE: return Double.parseDouble(s);
                 case CHOICE: return parseChoice(s);
                 case STRING: if (s == null) throw bad(raw, expected); return s;
+                case STRING_LIST: return parseStringList(raw);
                 default: return parseIntList(raw);
             }
         } catch (NumberFormatException | ArithmeticException e) {
@@ -85,6 +86,17 @@ public final class ConfigKey<T> {
         for (Object item : items) {
             String t = item.toString().trim();
             if (!t.isEmpty()) out.add(Math.toIntExact(parseWhole(t)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A YAML list of names, or one string of comma-separated names; blanks are dropped. */
+    private static List<String> parseStringList(Object raw) {
+        List<String> out = new ArrayList<>();
+        Iterable<?> items = raw instanceof List<?> l ? l : List.of(raw.toString().replace("[", "").replace("]", "").split(","));
+        for (Object item : items) {
+            String t = item.toString().trim();
+            if (!t.isEmpty()) out.add(t);
         }
         return List.copyOf(out);
     }

@@ -24,11 +24,11 @@ public final class Keys {
             v -> v.matches("[a-z0-9][a-z0-9_-]*"), "a task family name", null,
             "task family, one of those registered (ai.metaspark.recipe.TaskFamilyProvider): sinusoid regression (MSE), "
                     + "N-way K-shot omniglot classification (cross-entropy, accuracy), N-way K-shot image-folder "
-                    + "classification of your own images (docs/own-data.md)"));
+                    + "classification of your own images, table: one task per task_key of your own table (docs/own-data.md)"));
     public static final ConfigKey<String> DATA = add(new ConfigKey<>("data", ConfigKey.Type.STRING, "../shared/data/omniglot",
             v -> !v.isBlank(), "a path", null,
             "data folder (any Hadoop path: file:, hdfs:, s3a:): the Omniglot folder (task omniglot), the folder of class "
-                    + "folders (task image-folder); a relative path is resolved against $METASPARK_HOME "
+                    + "folders (task image-folder), the Parquet or CSV table, a file or a folder of files (task table); a relative path is resolved against $METASPARK_HOME "
                     + "(bin/metaspark exports the project root), else the project root found above the working directory"));
     public static final ConfigKey<String> PROTOCOL = choice("protocol", "vinyals",
             "omniglot split protocol: vinyals (1200 train characters x 4 rotations) or maml (the MAML reference's split)",
@@ -46,14 +46,38 @@ public final class Keys {
             "image-folder: how class folders are split into training, validation and test classes: three fractions "
                     + "(the sorted class folders shuffled with split_seed, then cut), or a folder holding train.txt, "
                     + "val.txt and test.txt (one class folder name per line; a relative folder is taken inside data, "
-                    + "so '.' means the lists lie beside the class folders; unlisted folders are not used)"));
+                    + "so '.' means the lists lie beside the class folders; unlisted folders are not used). table: "
+                    + "the fractions of the task keys (by a hash of the key and split_seed; no folder)"));
     public static final ConfigKey<Long> SPLIT_SEED = longKey("split_seed", 1L,
-            "image-folder: seed of the class_split shuffle, independent of seed, so that every run and every sweep "
-                    + "trial sees the same classes in each split");
+            "image-folder, table: seed of the class_split shuffle (of the key hash), independent of seed, so that every "
+                    + "run and every sweep trial sees the same classes (keys) in each split");
     public static final ConfigKey<String> ROTATE_CLASSES = choice("rotate_classes", "false",
             "image-folder: each class folder also gives three more classes, its images turned 90, 180 and 270 "
                     + "degrees counterclockwise (as the MAML and Prototypical Networks Omniglot protocols); the four "
                     + "are in the folder's split", "false", "true");
+    public static final ConfigKey<String> TASK_KEY = add(new ConfigKey<>("task_key", ConfigKey.Type.STRING, "user",
+            v -> !v.isBlank(), "a column name", null,
+            "table: the column whose values are the tasks (a user, store or device: its rows are one task); any type, "
+                    + "compared as text"));
+    public static final ConfigKey<List<String>> FEATURES = add(new ConfigKey<>("features", ConfigKey.Type.STRING_LIST,
+            List.of(), v -> true, "a list of column names", null,
+            "table: the input columns (numeric), or one array or vector column; empty: every numeric column but "
+                    + "task_key and label, in the table's order. Standardized with the training keys' means and "
+                    + "standard deviations"));
+    public static final ConfigKey<String> LABEL = add(new ConfigKey<>("label", ConfigKey.Type.STRING, "label",
+            v -> !v.isBlank(), "a column name", null,
+            "table: the target column (numeric; classification: its distinct values per key are the classes)"));
+    public static final ConfigKey<String> OBJECTIVE = choice("objective", "regression",
+            "table: regression (MSE on the label) or classification (cross-entropy, accuracy; each key's labels are "
+                    + "remapped to 0..c-1 in a random order per task)", "regression", "classification");
+    public static final ConfigKey<String> TABLE_FORMAT = choice("table_format", "auto",
+            "table: how data is read: parquet, csv (a header line, comma-separated) or auto (by the files' extension)",
+            "auto", "parquet", "csv");
+    public static final ConfigKey<String> TABLE_CACHE = add(new ConfigKey<>("table_cache", ConfigKey.Type.STRING, "",
+            v -> true, "a path or empty", null,
+            "table: where the table, grouped by task_key, is written once for the executors to read (any Hadoop path "
+                    + "they can reach), one folder per table version and settings; empty: .metaspark/tables in the home "
+                    + "folder of data's file system"));
     public static final ConfigKey<Integer> N_WAY = intKey("n_way", 5, v -> v >= 2, "an integer >= 2",
             "classes per classification task (N): every task of meta-testing and validation, and of meta-training unless train_n_way is set");
     public static final ConfigKey<Integer> TRAIN_N_WAY = intKey("train_n_way", 0, v -> v == 0 || v >= 2, "0 or an integer >= 2",

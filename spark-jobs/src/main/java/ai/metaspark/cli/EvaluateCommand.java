@@ -2,6 +2,7 @@ package ai.metaspark.cli;
 
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.run.RunFolder;
+import ai.metaspark.spark.table.TablePreparation;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
@@ -36,6 +37,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         RunFolder folder = RunFolder.open(run, overrides.values);
         double[] meta = step == null ? folder.readMeta() : folder.checkpointMeta(step);
         BlasSelfCheck.verify();
+        TablePreparation.ensure(folder.recipe(), null, false, System.out); // a table: its prepared copy (again, if it changed)
         Experiment e = folder.recipe().experiment();
         try (LocalTaskRunner runner = new LocalTaskRunner(e, e.execution().threads())) {
             EvalResult r = new MetaTrainer(e, runner, RunLog.NONE, System.out).evaluate(meta, Split.TEST, e.evaluation().tasks());

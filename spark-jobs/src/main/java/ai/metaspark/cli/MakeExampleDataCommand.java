@@ -1,6 +1,7 @@
 package ai.metaspark.cli;
 
 import ai.metaspark.config.Keys;
+import ai.metaspark.spark.table.ExampleTable;
 import ai.metaspark.data.DataLocation;
 import ai.metaspark.data.imagefolder.ExampleImageFolder;
 import ai.metaspark.io.Files;
@@ -18,17 +19,20 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code metaspark make-example-data KIND --out DIR}: writes a small data set of a kind a task family reads, to try
- * that family in a minute. One kind so far, {@code image-folder} (picocli lists the kinds and refuses any other); a new
+ * that family in a minute: {@code image-folder} or {@code table} (picocli lists the kinds and refuses any other); a new
  * kind is a new {@link Kind} constant and its case in {@link #call()}.
  */
 @Command(name = "make-example-data", mixinStandardHelpOptions = true,
         description = "Write a small example data set to try a task family on: image-folder writes 60 class folders "
                 + "of 20 PNGs with train.txt, val.txt and test.txt (Omniglot characters when the Omniglot folder, the "
-                + "default of the data key, is there; otherwise procedural glyphs), for conf/image-folder-example.yaml.")
+                + "default of the data key, is there; otherwise procedural glyphs), for conf/image-folder-example.yaml; "
+                + "table writes a Parquet table of 2,000 users' rows (per-user functions of shared features), for "
+                + "conf/table-personalization-example.yaml.")
 public final class MakeExampleDataCommand implements Callable<Integer> {
     /** The kinds of example data, by the name the command line takes. */
     enum Kind {
-        IMAGE_FOLDER("image-folder");
+        IMAGE_FOLDER("image-folder"),
+        TABLE("table");
 
         final String label;
 
@@ -74,6 +78,11 @@ public final class MakeExampleDataCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         switch (kind) {
+            case TABLE -> {
+                ExampleTable.Written w = ExampleTable.write(out, 1);
+                System.out.printf("make-example-data table: %,d rows of %d users (Parquet: user, hour, temperature, "
+                        + "price, weekday, label) -> %s%n", w.rows(), w.users(), w.location());
+            }
             case IMAGE_FOLDER -> {
                 ExampleImageFolder.Written w = ExampleImageFolder.write(out, omniglot());
                 System.out.printf("make-example-data image-folder: %d classes x %d images (%s) -> %s%n", w.classes(),

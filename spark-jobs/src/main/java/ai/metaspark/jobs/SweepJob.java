@@ -45,7 +45,11 @@ public final class SweepJob {
     }
 
     private TrialExecutor executor() {
-        if (options.inProcess()) return new LocalTrialExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
-        return SparkTrialExecutor.start(options.master(), spec.threads());
+        if (options.inProcess()) {
+            LocalTrialExecutor local = new LocalTrialExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / spec.threads()));
+            return new TablePreparingExecutor(local, null, options.master(), console);
+        }
+        SparkTrialExecutor spark = SparkTrialExecutor.start(options.master(), spec.threads());
+        return new TablePreparingExecutor(spark, spark.context(), null, console);
     }
 }

@@ -8,6 +8,7 @@ import ai.metaspark.run.RunFolder;
 import ai.metaspark.report.RunReport;
 import ai.metaspark.runtime.BlasSelfCheck;
 import ai.metaspark.spark.SparkTaskRunner;
+import ai.metaspark.spark.table.TablePreparation;
 import ai.metaspark.task.Split;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
@@ -16,6 +17,7 @@ import ai.metaspark.train.RunLog;
 import ai.metaspark.train.TaskRunner;
 import ai.metaspark.train.TrainState;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Meta-trains one configuration (through Spark, or in-process), meta-tests the result on unseen tasks and fills the
+ * Meta-trains one configuration (through Spark, or in-process; a table is first prepared with Spark SQL, see
+ * {@link TablePreparation}), meta-tests the result on unseen tasks and fills the
  * run folder. A finished run folder is left alone; an unfinished one continues from its newest checkpoint when asked.
  * SIGTERM or SIGINT during training stops it at the next segment boundary with a checkpoint ({@link StopSignals},
  * {@link ai.metaspark.train.StoppedException}).
@@ -54,7 +57,14 @@ public final class TrainJob {
                     + "pass --resume to continue it from its newest checkpoint, or choose another --out");
         }
         BlasSelfCheck.verify();
-        Experiment e = recipe.experiment();
+        JavaSparkContext prepared = TablePreparation.ensure(recipe, options.master(), !options.inProcess(), console);
+        Experiment e;
+        try {
+            e = recipe.experiment();
+        } catch (RuntimeException ex) {
+            if (prepared != null) prepared.stop(); // the runner did not take the table's Spark context over
+            throw ex;
+        }
         int keep = e.execution().keepCheckpoints();
         try (TaskRunner runner = runner(e);
              RunFolder run = status == RunFolder.Status.EMPTY ? RunFolder.create(options.out(), recipe, keep)

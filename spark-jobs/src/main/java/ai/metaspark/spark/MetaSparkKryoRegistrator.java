@@ -4,6 +4,7 @@ import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.sweep.TrialResult;
+import ai.metaspark.spark.table.TablePreparation;
 import ai.metaspark.sweep.TrialWork;
 import ai.metaspark.train.ExactSum;
 import ai.metaspark.train.Experiment;
@@ -47,6 +48,8 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
                 ParameterAveragingAggregationTuple.class}) {
             kryo.register(c, new JavaSerializer());
         }
+        kryo.register(TablePreparation.kryoClasses().get(0), new JavaSerializer()); // a table's bucket summaries, once per bucket
+        kryo.register(TablePreparation.kryoClasses().get(1));
         kryo.register(TrialWork.class, new JavaSerializer()); // a sweep's trial executions, one per job
         kryo.register(TrialResult.class, new JavaSerializer());
         kryo.register(TrialResult[].class);

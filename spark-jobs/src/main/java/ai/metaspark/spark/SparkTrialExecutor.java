@@ -55,6 +55,11 @@ public final class SparkTrialExecutor implements TrialExecutor {
         return TrialRun.run(work, task::isInterrupted);
     }
 
+    /** The Spark context the trials run in. */
+    public JavaSparkContext context() {
+        return sc;
+    }
+
     @Override
     public int slots() {
         return slots;

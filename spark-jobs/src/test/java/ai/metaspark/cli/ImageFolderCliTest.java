@@ -90,7 +90,7 @@ class ImageFolderCliTest {
         assertTrue(again.err().contains(images.toString()) && again.err().contains("not an empty folder"), again.err());
         CliTest.Result table = CliTest.cli("make-example-data", "tables", "--out", tmp.resolve("t").toString());
         assertEquals(ExitCodes.BAD_CONFIG, table.code());
-        assertTrue(table.err().contains("'tables' is not one of [image-folder]"), table.err());
+        assertTrue(table.err().contains("'tables' is not one of [image-folder, table]"), table.err());
         assertFalse(Files.exists(tmp.resolve("t")));
     }
 
