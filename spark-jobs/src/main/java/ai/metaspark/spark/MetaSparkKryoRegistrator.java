@@ -5,6 +5,10 @@ import ai.metaspark.task.Split;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.sweep.TrialResult;
 import ai.metaspark.spark.table.TablePreparation;
+import org.apache.spark.sql.types.CharType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.VarcharType;
 import ai.metaspark.sweep.TrialWork;
 import ai.metaspark.train.ExactSum;
 import ai.metaspark.train.Experiment;
@@ -50,6 +54,16 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
         }
         kryo.register(TablePreparation.kryoClasses().get(0), new JavaSerializer()); // a table's bucket summaries, once per bucket
         kryo.register(TablePreparation.kryoClasses().get(1));
+        // the column types of a user's table, in the schemas Spark SQL's Parquet schema discovery returns from tasks;
+        // Spark registers the common ones (int, long, double, string, date, decimal, struct), these are the others.
+        // Scala objects (BooleanType$...) get chill's singleton serializer by default, so they stay singletons.
+        for (DataType t : new DataType[]{DataTypes.BooleanType, DataTypes.ByteType, DataTypes.ShortType, DataTypes.FloatType,
+                DataTypes.BinaryType, DataTypes.TimestampType, DataTypes.TimestampNTZType, DataTypes.NullType,
+                DataTypes.CalendarIntervalType, DataTypes.createArrayType(DataTypes.DoubleType),
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), DataTypes.createDayTimeIntervalType(),
+                DataTypes.createYearMonthIntervalType(), new CharType(1), new VarcharType(1)}) {
+            kryo.register(t.getClass());
+        }
         kryo.register(TrialWork.class, new JavaSerializer()); // a sweep's trial executions, one per job
         kryo.register(TrialResult.class, new JavaSerializer());
         kryo.register(TrialResult[].class);

@@ -89,6 +89,31 @@ class TableCliTest {
     }
 
     @Test
+    void aClassificationTableTrainsWithItsLabelsAsClasses() throws IOException {
+        StringBuilder csv = new StringBuilder("shop,x1,x2,outcome\n");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (int u = 0; u < 150; u++) {
+            double angle = 2 * Math.PI * rng.nextDouble();
+            for (int i = 0; i < 40; i++) {
+                double x1 = rng.nextDouble() * 2 - 1;
+                double x2 = rng.nextDouble() * 2 - 1;
+                int label = Math.cos(angle) * x1 + Math.sin(angle) * x2 > 0 ? 7 : 3; // each shop its own boundary
+                csv.append("s").append(u).append(',').append(x1).append(',').append(x2).append(',').append(label).append('\n');
+            }
+        }
+        Path file = tmp.resolve("shops.csv");
+        Files.writeString(file, csv);
+        Path run = tmp.resolve("classify");
+        CliTest.Result r = train(run, "data=" + file, "task_key=shop", "features=", "label=outcome", "objective=classification",
+                "meta_steps=300", "inner_lr=0.5", "val_every=0", "eval_tasks=100", "--in-process");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.out().contains("2 features [x1, x2]"), r.out());
+        JsonNode eval = JSON.readTree(run.resolve("eval.json").toFile());
+        assertEquals("accuracy", eval.get("metric").asText());
+        assertTrue(eval.get("mean").asDouble() > 0.75, "two classes, chance 0.5: " + eval);
+    }
+
+    @Test
     void missingColumnsAreExitCode2NamingTheKey() throws IOException {
         for (String[] bad : new String[][]{{"task_key", "member"}, {"features", "hour,humidity"}, {"label", "clicks"}}) {
             Path out = tmp.resolve("never-" + bad[0]);

@@ -168,7 +168,9 @@ final class TableReader {
         Column c;
         if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
             c = col(q(f.name())).cast("array<double>");
-        } else if (isVectorStruct(t) || t.typeName().equals("vector")) {
+        } else if (t.typeName().equals("vector")) { // Spark ML's VectorUDT: its own conversion (Spark ML is on clusters)
+            c = vectorToArray(col(q(f.name())));
+        } else if (isVectorStruct(t)) { // a vector as Parquet stores it, read without Spark ML: dense (1) or sparse (0)
             String v = q(f.name());
             c = expr("IF(" + v + ".type = 1, " + v + ".values, transform(sequence(0, " + v + ".size - 1), "
                     + "i -> coalesce(element_at(map_from_arrays(" + v + ".indices, " + v + ".values), i), 0D)))");
@@ -189,6 +191,15 @@ final class TableReader {
                     + "; every row needs the same number of features, at least 1");
         }
         for (int i = 0; i < r.getInt(0); i++) names.add(column + "[" + i + "]");
+    }
+
+    private Column vectorToArray(Column vector) {
+        try {
+            return (Column) Class.forName("org.apache.spark.ml.functions").getMethod("vector_to_array", Column.class, String.class)
+                    .invoke(null, vector, "float64");
+        } catch (ReflectiveOperationException e) {
+            throw new DataException("table " + spec.location() + ": cannot convert its vector column to features: " + e);
+        }
     }
 
     private static boolean isVectorStruct(DataType t) {
