@@ -134,9 +134,11 @@ class TableCliTest {
         for (int u = 0; u < 40; u++) for (int i = 0; i < 30; i++) ok.append("u").append(u).append(',').append(i).append(",c").append(i % 3).append(",1.5\n");
         Files.writeString(csv.resolve("ok.csv"), ok);
         Files.writeString(csv.resolve("ragged.csv"), ok.toString().replace("u7,3,c0,1.5\n", "u7,3,c0\n"));
+        Files.writeString(csv.resolve("missing.csv"), ok.toString().replace("u3,4,c1,1.5\n", "u3,4,c1,\n"));
         Files.writeString(csv.resolve("single.csv"), "user,hour,label\na,1,2\nb,2,3\nc,3,4\n");
         check("data=" + csv.resolve("ok.csv"), "features=hour,city", "feature column 'city' is not numeric: its value 'c0' (key 'u0') is not a number");
         check("data=" + csv.resolve("ragged.csv"), "features=hour", "ragged.csv has a line whose fields do not match its header's 4 columns: 'u7,3,c0'");
+        check("data=" + csv.resolve("missing.csv"), "features=hour", "a row of key 'u3' has no value in label column 'label'; drop or fill such rows first");
         check("data=" + csv.resolve("single.csv"), "features=hour", "the train split has no key with at least 20 rows (k_shot + k_query): its ");
         check("data=" + csv.resolve("single.csv"), "features=hour", "with 1 row");
         check("data=" + tmp.resolve("nowhere"), "features=hour", "table not found: ");

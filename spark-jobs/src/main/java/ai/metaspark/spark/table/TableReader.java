@@ -251,17 +251,21 @@ final class TableReader {
     }
 
     private String badValue(Row r, List<String> names) {
-        if (r.isNullAt(2) || !Double.isFinite(r.getDouble(2))) return "label " + spec.label() + " = " + (r.isNullAt(2) ? "null" : r.get(2));
-        if (r.isNullAt(1)) return "no features";
+        if (r.isNullAt(2) || !Double.isFinite(r.getDouble(2))) return value(r.isNullAt(2) ? null : r.get(2)) + " in label column '" + spec.label() + "'";
+        if (r.isNullAt(1)) return "no features (a null array)";
         List<Object> x = r.getList(1);
         for (int i = 0; i < x.size(); i++) {
             Object v = x.get(i);
             if (v == null || !Double.isFinite((Double) v)) {
                 String name = i < names.size() ? names.get(i) : spec.features().get(0) + "[" + i + "]";
-                return "feature " + name + " = " + v;
+                return value(v) + " in feature column '" + name + "'";
             }
         }
         return "a bad value";
+    }
+
+    private static String value(Object v) {
+        return v == null ? "no value" : "the value " + v;
     }
 
     /** A column name quoted for Spark SQL (dots and spaces kept). */
