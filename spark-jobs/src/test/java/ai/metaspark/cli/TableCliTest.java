@@ -114,6 +114,21 @@ class TableCliTest {
     }
 
     @Test
+    void aSweepPreparesTheCopyEachTrialNeeds() throws IOException {
+        Path f = tmp.resolve("sweep.yaml");
+        Files.writeString(f, "base: " + conf() + "\nset:\n  data: " + table + "\n  table_cache: " + tmp.resolve("sweep-cache")
+                + "\n  meta_steps: 40\n  val_every: 0\n  val_tasks: 30\nspace:\n  k_shot: [5, 10]\nscheduler: grid\nseed: 3\n");
+        CliTest.Result r = CliTest.cli("sweep", "--config", f.toString(), "--out", tmp.resolve("sweep").toString(), "--master", "local[2]");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        try (Stream<Path> copies = Files.list(tmp.resolve("sweep-cache"))) {
+            assertEquals(2, copies.filter(p -> Files.exists(p.resolve("index.json"))).count(), "one prepared copy per k_shot");
+        }
+        assertEquals(2, Files.readAllLines(tmp.resolve("sweep/trials.jsonl")).size());
+        String rows = Files.readString(tmp.resolve("sweep/trials.jsonl"));
+        assertEquals(2, rows.split("\"status\":\"done\"", -1).length - 1, rows);
+    }
+
+    @Test
     void missingColumnsAreExitCode2NamingTheKey() throws IOException {
         for (String[] bad : new String[][]{{"task_key", "member"}, {"features", "hour,humidity"}, {"label", "clicks"}}) {
             Path out = tmp.resolve("never-" + bad[0]);
