@@ -1,10 +1,9 @@
 package ai.metaspark.data.imagefolder;
 
 import ai.metaspark.data.DataException;
-import ai.metaspark.data.Draws;
+import ai.metaspark.data.Episode;
 import ai.metaspark.data.imagefolder.ClassPools.ClassPool;
 import ai.metaspark.data.omniglot.OmniglotFamily;
-import ai.metaspark.task.Batch;
 import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Seeds;
@@ -117,7 +116,9 @@ public final class ImageFolderFamily implements TaskFamily {
     @Override
     public Task materialize(TaskSpec spec, int support, int query) {
         Episode episode = episode(spec, support, query);
-        return new Task(spec, batch(episode, 0, support), batch(episode, support, query));
+        ImageFolderDataset images = data();
+        return new Task(spec, episode.batch(images::copyTo, inputSize(), 0, support),
+                episode.batch(images::copyTo, inputSize(), support, query));
     }
 
     /** The training split's classes (rotations as classes of their own) with all their images. */
@@ -126,26 +127,30 @@ public final class ImageFolderFamily implements TaskFamily {
         return Optional.of(new TrainingImages(data(), pools().get(Split.TRAIN)));
     }
 
-    /** Which images a task uses: label l is folder {@code folders[l]} turned {@code quarterTurns[l]}. */
-    record Episode(int[] folders, int[] quarterTurns, int[][] images) {
-    }
-
     Episode episode(TaskSpec spec, int shots, int queries) {
         ClassPool pool = pools().get(spec.split());
         int ways = ways(spec.split());
         checkSizes(spec.split(), pool, ways, shots, queries);
         SplittableRandom rng = new SplittableRandom(
                 Seeds.derive(spec.seed(), OmniglotFamily.EPISODE_STREAM, spec.split().ordinal(), spec.step(), spec.index()));
-        int[] classes = Draws.distinct(rng, pool.size(), ways);
-        int[] folders = new int[ways];
-        int[] turns = new int[ways];
-        int[][] images = new int[ways][];
-        for (int label = 0; label < ways; label++) {
-            folders[label] = pool.folders()[classes[label]];
-            turns[label] = pool.quarterTurns()[classes[label]];
-            images[label] = Draws.distinct(rng, data().imageCount(folders[label]), shots + queries);
-        }
-        return new Episode(folders, turns, images);
+        ImageFolderDataset images = data();
+        return Episode.draw(rng, new Episode.Pool() {
+            public int size() {
+                return pool.size();
+            }
+
+            public int classAt(int i) {
+                return pool.folders()[i];
+            }
+
+            public int quarterTurnsAt(int i, SplittableRandom unused) {
+                return pool.quarterTurns()[i];
+            }
+
+            public int imageCount(int folder) {
+                return images.imageCount(folder);
+            }
+        }, ways, shots + queries);
     }
 
     private void checkSizes(Split split, ClassPool pool, int ways, int shots, int queries) {
@@ -162,24 +167,6 @@ public final class ImageFolderFamily implements TaskFamily {
                     + (split == Split.TRAIN ? "k_shot + k_query" : "k_shot + eval_query") + "); " + ways
                     + "-way tasks need at least " + ways + " (" + (split == Split.TRAIN ? "train_n_way" : "n_way") + ")");
         }
-    }
-
-    /** Images {@code first .. first+perClass-1} of each label's list, class-major, one-hot targets. */
-    private Batch batch(Episode episode, int first, int perClass) {
-        ImageFolderDataset images = data();
-        int ways = episode.folders().length;
-        int d = inputSize();
-        int n = ways * perClass;
-        double[] x = new double[n * d];
-        double[] y = new double[n * ways];
-        for (int label = 0; label < ways; label++) {
-            for (int k = 0; k < perClass; k++) {
-                int row = label * perClass + k;
-                images.copyTo(episode.folders()[label], episode.images()[label][first + k], episode.quarterTurns()[label], x, row * d);
-                y[row * ways + label] = 1;
-            }
-        }
-        return new Batch(n, d, ways, x, y);
     }
 
     private ImageFolderDataset data() {

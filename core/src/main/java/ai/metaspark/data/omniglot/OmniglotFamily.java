@@ -1,9 +1,8 @@
 package ai.metaspark.data.omniglot;
 
 import ai.metaspark.data.DataException;
-import ai.metaspark.data.Draws;
+import ai.metaspark.data.Episode;
 import ai.metaspark.data.omniglot.ClassPools.ClassPool;
-import ai.metaspark.task.Batch;
 import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.LabelledExamples;
 import ai.metaspark.task.Seeds;
@@ -96,7 +95,9 @@ public final class OmniglotFamily implements TaskFamily {
     @Override
     public Task materialize(TaskSpec spec, int support, int query) {
         Episode episode = episode(spec, support, query);
-        return new Task(spec, batch(episode, 0, support), batch(episode, support, query));
+        OmniglotDataset images = data();
+        return new Task(spec, episode.batch(images::copyTo, OmniglotDataset.PIXELS, 0, support),
+                episode.batch(images::copyTo, OmniglotDataset.PIXELS, support, query));
     }
 
     /**
@@ -139,26 +140,28 @@ public final class OmniglotFamily implements TaskFamily {
         });
     }
 
-    /** Which images a task uses: label l is character {@code characters[l]} turned {@code quarterTurns[l]}. */
-    record Episode(int[] characters, int[] quarterTurns, int[][] drawings) {
-    }
-
     Episode episode(TaskSpec spec, int shots, int queries) {
         ClassPool pool = pools().get(spec.split());
         int ways = ways(spec.split());
         checkSizes(spec.split(), pool, ways, shots, queries);
         long seed = Seeds.derive(spec.seed(), EPISODE_STREAM, spec.split().ordinal(), spec.step(), spec.index());
-        SplittableRandom rng = new SplittableRandom(seed);
-        int[] classes = Draws.distinct(rng, pool.size(), ways);
-        int[] characters = new int[ways];
-        int[] turns = new int[ways];
-        int[][] drawings = new int[ways][];
-        for (int label = 0; label < ways; label++) {
-            characters[label] = pool.characters()[classes[label]];
-            turns[label] = pool.randomTurns() ? rng.nextInt(4) : pool.quarterTurns()[classes[label]];
-            drawings[label] = Draws.distinct(rng, OmniglotDataset.DRAWINGS, shots + queries);
-        }
-        return new Episode(characters, turns, drawings);
+        return Episode.draw(new SplittableRandom(seed), new Episode.Pool() {
+            public int size() {
+                return pool.size();
+            }
+
+            public int classAt(int i) {
+                return pool.characters()[i];
+            }
+
+            public int quarterTurnsAt(int i, SplittableRandom rng) {
+                return pool.randomTurns() ? rng.nextInt(4) : pool.quarterTurns()[i];
+            }
+
+            public int imageCount(int cls) {
+                return OmniglotDataset.DRAWINGS;
+            }
+        }, ways, shots + queries);
     }
 
     private void checkSizes(Split split, ClassPool pool, int ways, int shots, int queries) {
@@ -173,24 +176,6 @@ public final class OmniglotFamily implements TaskFamily {
                     + pool.size() + " classes of split "
                     + split + " under protocol " + protocol + " in " + location);
         }
-    }
-
-    /** Drawings {@code first .. first+perClass-1} of each label's list, class-major, one-hot targets. */
-    private Batch batch(Episode episode, int first, int perClass) {
-        OmniglotDataset images = data();
-        int ways = episode.characters().length;
-        int n = ways * perClass;
-        double[] x = new double[n * OmniglotDataset.PIXELS];
-        double[] y = new double[n * ways];
-        for (int label = 0; label < ways; label++) {
-            for (int k = 0; k < perClass; k++) {
-                int row = label * perClass + k;
-                int drawing = episode.drawings()[label][first + k];
-                images.copyTo(episode.characters()[label], drawing, episode.quarterTurns()[label], x, row * OmniglotDataset.PIXELS);
-                y[row * ways + label] = 1;
-            }
-        }
-        return new Batch(n, OmniglotDataset.PIXELS, ways, x, y);
     }
 
     private OmniglotDataset data() {

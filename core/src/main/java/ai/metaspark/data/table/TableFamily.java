@@ -69,8 +69,7 @@ public final class TableFamily implements TaskFamily {
         KeyRows key = key(task, rng);
         if (support < 1 || query < 1 || support + query > key.n()) {
             throw new DataException("a task of key '" + key.key() + "' needs " + support + " support and " + query
-                    + " query rows; it has " + key.n() + " (the table was prepared for at least "
-                    + spec.minRows() + " rows per key)");
+                    + " query rows; it has " + key.n());
         }
         int[] rows = Draws.distinct(rng, key.n(), support + query);
         int[] classes = spec.classification() ? classOrder(key, rng) : null;
@@ -127,7 +126,7 @@ public final class TableFamily implements TaskFamily {
 
     /** For each of the key's distinct labels (sorted), its class in this task. */
     private static int[] classOrder(KeyRows key, SplittableRandom rng) {
-        return Draws.permutation(rng, (int) Arrays.stream(key.y()).distinct().count());
+        return Draws.permutation(rng, key.distinctLabels());
     }
 
     private Batch batch(KeyRows key, int[] rows, int from, int count, int[] classes) {

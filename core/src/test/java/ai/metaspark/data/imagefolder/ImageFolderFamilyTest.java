@@ -149,12 +149,12 @@ class ImageFolderFamilyTest {
                 new ImageShape(side, 1), ClassSplit.of("1,0,0", 1), true), 12, 12, new ImageFolderFamily.MinImages(2, 2));
         assertEquals(12, family.classCount(Split.TRAIN), "3 folders x 4 turns");
         TaskSpec spec = new TaskSampler(3).spec(Split.TRAIN, 0, 0);
-        ImageFolderFamily.Episode episode = family.episode(spec, 1, 1);
+        ai.metaspark.data.Episode episode = family.episode(spec, 1, 1);
         Batch support = family.materialize(spec, 1, 1).support();
         Set<Integer> classes = new HashSet<>();
         for (int label = 0; label < 12; label++) {
             int turns = episode.quarterTurns()[label];
-            classes.add(episode.folders()[label] * 4 + turns);
+            classes.add(episode.classes()[label] * 4 + turns);
             int[] at = {1, 2};                             // (row, column) of the bright pixel, turned counterclockwise
             for (int t = 0; t < turns; t++) at = new int[] {side - 1 - at[1], at[0]};
             assertEquals(1.0, support.x()[label * side * side + at[0] * side + at[1]], "label " + label + ", " + turns + " turns");

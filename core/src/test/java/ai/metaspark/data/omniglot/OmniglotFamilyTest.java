@@ -1,7 +1,7 @@
 package ai.metaspark.data.omniglot;
 
 import ai.metaspark.data.DataException;
-import ai.metaspark.data.omniglot.OmniglotFamily.Episode;
+import ai.metaspark.data.Episode;
 import ai.metaspark.task.Batch;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
@@ -57,8 +57,8 @@ class OmniglotFamilyTest {
         checkBatch(task.query(), episode, n, q, k);
         Set<Long> classes = new HashSet<>();
         for (int label = 0; label < n; label++) {
-            classes.add(episode.characters()[label] * 4L + episode.quarterTurns()[label]);
-            assertEquals(k + q, distinct(episode.drawings()[label]), "support and query drawings are distinct");
+            classes.add(episode.classes()[label] * 4L + episode.quarterTurns()[label]);
+            assertEquals(k + q, distinct(episode.images()[label]), "support and query drawings are distinct");
         }
         assertEquals(n, classes.size(), "classes are distinct");
     }
@@ -70,8 +70,8 @@ class OmniglotFamilyTest {
         for (int row = 0; row < batch.n(); row++) {
             int label = row / perClass;
             for (int j = 0; j < n; j++) assertEquals(j == label ? 1.0 : 0.0, batch.y()[row * n + j], "one-hot, class-major");
-            byte[] expected = Glyphs.turn(data.image(episode.characters()[label],
-                    episode.drawings()[label][firstDrawing + row % perClass]), episode.quarterTurns()[label]);
+            byte[] expected = Glyphs.turn(data.image(episode.classes()[label],
+                    episode.images()[label][firstDrawing + row % perClass]), episode.quarterTurns()[label]);
             for (int p = 0; p < 784; p++) assertEquals((expected[p] & 0xFF) / 255.0, batch.x()[row * 784 + p]);
         }
     }
@@ -119,7 +119,7 @@ class OmniglotFamilyTest {
         int[] turns = new int[4];
         for (int i = 0; i < 200; i++) {
             Episode e = family.episode(SAMPLER.spec(Split.TRAIN, 0, i), 1, 1);
-            int[] c = e.characters();
+            int[] c = e.classes();
             if (!(c[0] < c[1] && c[1] < c[2] && c[2] < c[3] && c[3] < c[4])) unsorted++;
             for (int t : e.quarterTurns()) turns[t]++;
         }
@@ -133,8 +133,8 @@ class OmniglotFamilyTest {
         Set<Integer> test = new HashSet<>();
         for (int c : ClassPools.of(location, Protocol.VINYALS).get(Split.TEST).characters()) test.add(c);
         for (int i = 0; i < 50; i++) {
-            for (int c : family.episode(SAMPLER.spec(Split.TRAIN, 1, i), 1, 1).characters()) assertTrue(!test.contains(c));
-            for (int c : family.episode(SAMPLER.spec(Split.TEST, 0, i), 1, 1).characters()) assertTrue(test.contains(c));
+            for (int c : family.episode(SAMPLER.spec(Split.TRAIN, 1, i), 1, 1).classes()) assertTrue(!test.contains(c));
+            for (int c : family.episode(SAMPLER.spec(Split.TEST, 0, i), 1, 1).classes()) assertTrue(test.contains(c));
         }
     }
 
@@ -166,7 +166,7 @@ class OmniglotFamilyTest {
 
     private static Set<Integer> characters(Episode e) {
         Set<Integer> s = new HashSet<>();
-        for (int c : e.characters()) s.add(c);
+        for (int c : e.classes()) s.add(c);
         return s;
     }
 

@@ -134,7 +134,8 @@ public final class TablePreparation {
         try {
             TableIndex index = write(read, counts, buckets, tmp.toString());
             index.write(tmp.toString());
-            if (!fs.rename(tmp, new Path(folder)) && TableIndex.read(folder).isEmpty()) {
+            // a copy another run finished meanwhile is the same bits: keep it (a rename onto it would nest ours inside)
+            if (TableIndex.read(folder).isEmpty() && !fs.rename(tmp, new Path(folder))) {
                 throw new IOException("cannot rename " + tmp + " to " + folder);
             }
             String line = summary(reader, index, counts, (System.nanoTime() - t0) / 1e9, folder);
