@@ -64,6 +64,13 @@ public final class MetaSparkKryoRegistrator implements KryoRegistrator {
                 DataTypes.createYearMonthIntervalType(), new CharType(1), new VarcharType(1)}) {
             kryo.register(t.getClass());
         }
+        for (String udt : new String[]{"org.apache.spark.ml.linalg.VectorUDT", "org.apache.spark.mllib.linalg.VectorUDT"}) {
+            try { // Spark ML's vector columns, where Spark ML is on the class path (it is on clusters)
+                kryo.register(Class.forName(udt, false, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException absent) {
+                // no Spark ML: no such columns either
+            }
+        }
         kryo.register(TrialWork.class, new JavaSerializer()); // a sweep's trial executions, one per job
         kryo.register(TrialResult.class, new JavaSerializer());
         kryo.register(TrialResult[].class);

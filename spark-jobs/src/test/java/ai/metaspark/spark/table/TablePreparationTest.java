@@ -15,6 +15,8 @@ import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSampler;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
@@ -127,6 +129,26 @@ class TablePreparationTest {
             for (String f : names(columns.folder())) {
                 if (f.equals("index.json")) continue;
                 assertArrayEquals(Files.readAllBytes(Path.of(columns.folder(), f)), Files.readAllBytes(Path.of(p.folder(), f)), column + " " + f);
+            }
+        }
+    }
+
+    @Test
+    void aSparkMlVectorColumnGivesTheSameBitsAsItsColumns() throws IOException {
+        List<Row> vectors = new ArrayList<>();
+        for (Row r : rows) {
+            double[] v = {r.getDouble(1), r.getInt(2)};
+            vectors.add(RowFactory.create(r.getLong(0), r.getInt(2) == 0 ? Vectors.dense(v).toSparse() : Vectors.dense(v), r.getDouble(4)));
+        }
+        StructType schema = new StructType().add("user", DataTypes.LongType).add("features", SQLDataTypes.VectorType())
+                .add("label", DataTypes.DoubleType);
+        spark.createDataFrame(vectors, schema).write().parquet(tmp.resolve("ml").toString());
+        TablePreparation.Prepared columns = new TablePreparation(spark, spec("one")).prepare();
+        TablePreparation.Prepared ml = new TablePreparation(spark, spec("ml", "features=features")).prepare();
+        assertEquals(List.of("features[0]", "features[1]"), ml.index().features());
+        for (String f : names(columns.folder())) {
+            if (!f.equals("index.json")) {
+                assertArrayEquals(Files.readAllBytes(Path.of(columns.folder(), f)), Files.readAllBytes(Path.of(ml.folder(), f)), f);
             }
         }
     }
