@@ -71,6 +71,9 @@ class TableCliTest {
         CliTest.Result again = train(tmp.resolve("run2"), "data=" + table, "meta_steps=10", "val_every=0", "eval_tasks=10", "--in-process");
         assertEquals(ExitCodes.OK, again.code(), again.err());
         assertTrue(again.out().contains("prepared copy") && !again.out().contains("grouped by key"), again.out());
+        CliTest.Result evaluate = CliTest.cli("evaluate", "--run", tmp.resolve("run").toString(), "--set", "eval_tasks=20");
+        assertEquals(ExitCodes.OK, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("prepared copy") && evaluate.out().contains("mse after 10 inner step(s)"), evaluate.out());
     }
 
     @Test
