@@ -3,6 +3,7 @@ package ai.metaspark.io;
 import ai.metaspark.config.ConfigException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -44,6 +45,22 @@ public final class Files {
         }
         if (!fs.rename(tmp, target)) {
             throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+    }
+
+    /**
+     * Refuses an {@code --out} that exists and is not an empty folder ({@link ConfigException}); an absent one passes.
+     */
+    public static void refuseNonEmptyOut(FileSystem fs, Path root) {
+        try {
+            FileStatus status = fs.getFileStatus(root);
+            if (!status.isDirectory() || fs.listStatus(root).length > 0) {
+                throw new ConfigException("--out " + root + " exists and is not an empty folder; give a new or an empty one");
+            }
+        } catch (java.io.FileNotFoundException e) {
+            // absent: the caller writes it
+        } catch (IOException e) {
+            throw new ConfigException("cannot use --out " + root + ": " + e.getMessage(), e);
         }
     }
 

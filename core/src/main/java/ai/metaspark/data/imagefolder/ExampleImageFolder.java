@@ -8,11 +8,9 @@ import ai.metaspark.data.omniglot.OmniglotZips.Drawing;
 import ai.metaspark.io.Files;
 import ai.metaspark.task.Split;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ public final class ExampleImageFolder {
     public static Written write(String out, Optional<String> omniglot) {
         FileSystem fs = Files.fileSystem(out);
         Path root = fs.makeQualified(new Path(out));
-        refuseNonEmpty(fs, root);
+        Files.refuseNonEmptyOut(fs, root);
         Map<String, List<byte[]>> classes = omniglot.map(ExampleImageFolder::omniglotCharacters).orElseGet(ExampleImageFolder::glyphs);
         String source = omniglot.map(o -> "Omniglot characters from " + o).orElse("procedural glyphs (no Omniglot folder found)");
         try {
@@ -62,19 +60,6 @@ public final class ExampleImageFolder {
             throw new DataException("cannot write the example image folder " + root + ": " + e.getMessage(), e);
         }
         return new Written(root.toString(), source, CLASSES, IMAGES);
-    }
-
-    private static void refuseNonEmpty(FileSystem fs, Path root) {
-        try {
-            FileStatus status = fs.getFileStatus(root);
-            if (!status.isDirectory() || fs.listStatus(root).length > 0) {
-                throw new ConfigException("--out " + root + " exists and is not an empty folder; give a new or an empty one");
-            }
-        } catch (FileNotFoundException e) {
-            // absent: written below
-        } catch (IOException e) {
-            throw new ConfigException("cannot use --out " + root + ": " + e.getMessage(), e);
-        }
     }
 
     /** {@value #CLASSES} characters drawn with a fixed seed, folder {@code Alphabet_characterNN}, drawings in drawer order. */

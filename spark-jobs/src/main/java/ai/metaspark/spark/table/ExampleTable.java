@@ -1,11 +1,8 @@
 package ai.metaspark.spark.table;
 
-import ai.metaspark.config.ConfigException;
 import ai.metaspark.io.Files;
 import ai.metaspark.spark.SparkRuntime;
 import ai.metaspark.task.Seeds;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -44,7 +41,7 @@ public final class ExampleTable {
 
     /** Writes the table into {@code out} (which must not exist or be an empty folder), with Spark embedded. */
     public static Written write(String out, long seed) throws IOException {
-        refuseNonEmpty(out);
+        Files.refuseNonEmptyOut(Files.fileSystem(out), new Path(out));
         List<Row> rows = new ArrayList<>();
         for (int u = 1; u <= USERS; u++) addUser(rows, u, seed);
         StructType schema = new StructType().add("user", DataTypes.StringType).add("hour", DataTypes.DoubleType)
@@ -81,20 +78,5 @@ public final class ExampleTable {
     private static double gaussian(SplittableRandom rng) {
         double u1 = 1 - rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * StrictMath.cos(2 * Math.PI * rng.nextDouble());
-    }
-
-    private static void refuseNonEmpty(String out) {
-        FileSystem fs = Files.fileSystem(out);
-        try {
-            Path root = new Path(out);
-            if (fs.exists(root)) {
-                FileStatus s = fs.getFileStatus(root);
-                if (!s.isDirectory() || fs.listStatus(root).length > 0) {
-                    throw new ConfigException("--out " + out + " exists and is not an empty folder; give a new or an empty one");
-                }
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot use --out " + out + ": " + e.getMessage(), e);
-        }
     }
 }
