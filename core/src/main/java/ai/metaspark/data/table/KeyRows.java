@@ -11,8 +11,8 @@ public record KeyRows(String key, int n, double[] x, double[] y) {
         }
     }
 
-    /** The number of distinct labels (the classes of a classification key). */
-    public int distinctLabels() {
-        return (int) java.util.Arrays.stream(y).distinct().count();
+    /** The distinct labels, sorted (the classes of a classification key). */
+    public double[] labels() {
+        return java.util.Arrays.stream(y).distinct().sorted().toArray();
     }
 }

@@ -72,8 +72,9 @@ public final class TableFamily implements TaskFamily {
                     + " query rows; it has " + key.n());
         }
         int[] rows = Draws.distinct(rng, key.n(), support + query);
-        int[] classes = spec.classification() ? classOrder(key, rng) : null;
-        return new Task(task, batch(key, rows, 0, support, classes), batch(key, rows, support, query, classes));
+        double[] labels = spec.classification() ? key.labels() : null;
+        int[] classes = labels == null ? null : Draws.permutation(rng, labels.length);
+        return new Task(task, batch(key, rows, 0, support, labels, classes), batch(key, rows, support, query, labels, classes));
     }
 
     /** The key of {@code task}: uniform over the training keys, a stride through the held-out keys. */
@@ -124,15 +125,10 @@ public final class TableFamily implements TaskFamily {
         return f[split.ordinal()];
     }
 
-    /** For each of the key's distinct labels (sorted), its class in this task. */
-    private static int[] classOrder(KeyRows key, SplittableRandom rng) {
-        return Draws.permutation(rng, key.distinctLabels());
-    }
-
-    private Batch batch(KeyRows key, int[] rows, int from, int count, int[] classes) {
+    /** Rows {@code from..from+count-1} of {@code rows}; classification: label {@code labels[i]} is class {@code classes[i]}. */
+    private Batch batch(KeyRows key, int[] rows, int from, int count, double[] labels, int[] classes) {
         int d = inputSize();
         int out = outputSize();
-        double[] labels = classes == null ? null : Arrays.stream(key.y()).distinct().sorted().toArray();
         double[] x = new double[count * d];
         double[] y = new double[count * out];
         for (int i = 0; i < count; i++) {

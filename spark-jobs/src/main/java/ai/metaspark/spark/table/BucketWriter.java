@@ -116,7 +116,7 @@ final class BucketWriter implements FlatMapFunction<Iterator<Row>, BucketWriter.
             int need = split == Split.TRAIN ? spec.minRows().train() : spec.minRows().heldOut();
             if (key.n() < need) return;
             usable.get(split.ordinal()).add(key);
-            if (spec.classification()) classes = Math.max(classes, key.distinctLabels());
+            if (spec.classification()) classes = Math.max(classes, key.labels().length);
         }
 
         /** Welford's update, row by row in the key's canonical order. */
