@@ -1,5 +1,6 @@
 package ai.metaspark.jobs;
 
+import ai.metaspark.data.table.TableSpec;
 import ai.metaspark.spark.table.TablePreparation;
 import ai.metaspark.sweep.TrialExecutor;
 import ai.metaspark.sweep.TrialResult;
@@ -34,9 +35,9 @@ final class TablePreparingExecutor implements TrialExecutor {
     public Future<TrialResult> submit(TrialWork work) {
         try {
             synchronized (this) {
-                if (!TablePreparation.needed(work.recipe())) return trials.submit(work);
-                if (sc != null) TablePreparation.ensure(work.recipe(), sc, console);
-                else TablePreparation.ensure(work.recipe(), master, false, console);
+                TableSpec spec = TablePreparation.unprepared(work.recipe());
+                if (spec != null && sc != null) TablePreparation.prepare(spec, sc, console);
+                else if (spec != null) TablePreparation.prepare(work.recipe(), spec, master, false, console);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the table of trial " + work.trial().name() + ": " + e.getMessage(), e);

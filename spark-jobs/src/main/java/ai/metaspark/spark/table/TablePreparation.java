@@ -74,7 +74,21 @@ public final class TablePreparation {
      */
     public static JavaSparkContext ensure(Recipe recipe, String master, boolean keepSpark, PrintStream console) throws IOException {
         TableSpec spec = unprepared(recipe, console);
-        if (spec == null) return null;
+        return spec == null ? null : prepare(recipe, spec, master, keepSpark, console);
+    }
+
+    /** Like {@link #ensure(Recipe, String, boolean, PrintStream)}, on the running context {@code sc} (never stopped). */
+    public static void ensure(Recipe recipe, JavaSparkContext sc, PrintStream console) throws IOException {
+        TableSpec spec = unprepared(recipe, console);
+        if (spec != null) prepare(spec, sc, console);
+    }
+
+    /**
+     * Prepares {@code recipe}'s table {@code spec} (from {@link #unprepared(Recipe)}) with Spark on {@code master}, as
+     * {@link #ensure(Recipe, String, boolean, PrintStream)} does once it has found no prepared copy.
+     */
+    public static JavaSparkContext prepare(Recipe recipe, TableSpec spec, String master, boolean keepSpark, PrintStream console)
+            throws IOException {
         JavaSparkContext sc = SparkRuntime.start(SparkRuntime.conf(master, "metaspark " + recipe.config().get(Keys.ALGORITHM)));
         boolean keep = false;
         try {
@@ -86,28 +100,23 @@ public final class TablePreparation {
         }
     }
 
-    /** Like {@link #ensure(Recipe, String, boolean, PrintStream)}, on the running context {@code sc} (never stopped). */
-    public static void ensure(Recipe recipe, JavaSparkContext sc, PrintStream console) throws IOException {
-        TableSpec spec = unprepared(recipe, console);
-        if (spec != null) prepare(spec, sc, console);
+    /** The table of {@code recipe} when it has no prepared copy yet; null when it has one or is no table. Says nothing. */
+    public static TableSpec unprepared(Recipe recipe) {
+        return unprepared(recipe, null);
     }
 
-    /** Whether {@code recipe} reads a table that has no prepared copy yet. */
-    public static boolean needed(Recipe recipe) {
-        return recipe.task().equals("table") && TableIndex.read(TableProvider.spec(recipe.config()).preparedFolder()).isEmpty();
-    }
-
-    /** The table of {@code recipe} when it has no prepared copy yet; null (saying where the copy is) when it has one or is no table. */
+    /** {@link #unprepared(Recipe)}, saying on {@code console} (when not null) where the prepared copy is. */
     private static TableSpec unprepared(Recipe recipe, PrintStream console) {
         if (!recipe.task().equals("table")) return null;
         TableSpec spec = TableProvider.spec(recipe.config());
         String folder = spec.preparedFolder();
         if (TableIndex.read(folder).isEmpty()) return spec;
-        console.printf("table %s: prepared copy %s%n", spec.location(), folder);
+        if (console != null) console.printf("table %s: prepared copy %s%n", spec.location(), folder);
         return null;
     }
 
-    private static void prepare(TableSpec spec, JavaSparkContext sc, PrintStream console) throws IOException {
+    /** Prepares {@code spec} on the running context {@code sc}. */
+    public static void prepare(TableSpec spec, JavaSparkContext sc, PrintStream console) throws IOException {
         console.printf("table %s: preparing (rows grouped by %s with Spark SQL)%n", spec.location(), spec.keyColumn());
         SparkSession session = SparkSession.builder().config(sc.getConf()).getOrCreate();
         console.println(new TablePreparation(session, spec).prepare().summary());
