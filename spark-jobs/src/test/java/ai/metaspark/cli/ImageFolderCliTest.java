@@ -1,5 +1,6 @@
 package ai.metaspark.cli;
 
+import ai.metaspark.data.DataLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,7 @@ class ImageFolderCliTest {
         String[] args = new String[5 + 2 * sets.length];
         args[0] = "train";
         args[1] = "--config";
-        args[2] = conf().toString();
+        args[2] = DataLocation.projectRoot().resolve("conf/image-folder-example.yaml").toString();
         args[3] = "--out";
         args[4] = out.toString();
         for (int i = 0; i < sets.length; i++) {
@@ -45,13 +46,6 @@ class ImageFolderCliTest {
             args[6 + 2 * i] = sets[i];
         }
         return CliTest.cli(args);
-    }
-
-    private static Path conf() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.exists(p.resolve("conf/image-folder-example.yaml"))) return p.resolve("conf/image-folder-example.yaml");
-        }
-        throw new IllegalStateException("conf/image-folder-example.yaml not found");
     }
 
     @Test
@@ -76,7 +70,7 @@ class ImageFolderCliTest {
 
     @Test
     void theTransferBaselineTrainsOnIt() {
-        CliTest.Result r = CliTest.cli("train", "--config", conf().toString(), "--out", tmp.resolve("transfer").toString(),
+        CliTest.Result r = CliTest.cli("train", "--config", DataLocation.projectRoot().resolve("conf/image-folder-example.yaml").toString(), "--out", tmp.resolve("transfer").toString(),
                 "--in-process", "--set", "data=" + images, "--set", "algorithm=transfer", "--set", "transfer_epochs=1",
                 "--set", "eval_tasks=5", "--set", "eval_steps=5");
         assertEquals(ExitCodes.OK, r.code(), r.err());

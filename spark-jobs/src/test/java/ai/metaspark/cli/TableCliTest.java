@@ -1,5 +1,6 @@
 package ai.metaspark.cli;
 
+import ai.metaspark.data.DataLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,7 @@ class TableCliTest {
     }
 
     private static CliTest.Result train(Path out, String... args) {
-        List<String> all = new ArrayList<>(List.of("train", "--config", conf().toString(), "--out", out.toString(),
+        List<String> all = new ArrayList<>(List.of("train", "--config", DataLocation.projectRoot().resolve("conf/table-personalization-example.yaml").toString(), "--out", out.toString(),
                 "--set", "table_cache=" + tmp.resolve("cache")));
         for (String a : args) {
             if (a.startsWith("--")) {
@@ -49,14 +50,6 @@ class TableCliTest {
             }
         }
         return CliTest.cli(all.toArray(String[]::new));
-    }
-
-    private static Path conf() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("conf/table-personalization-example.yaml");
-            if (Files.exists(c)) return c;
-        }
-        throw new IllegalStateException("conf/table-personalization-example.yaml not found");
     }
 
     @Test
@@ -119,7 +112,7 @@ class TableCliTest {
     @Test
     void aSweepPreparesTheCopyEachTrialNeeds() throws IOException {
         Path f = tmp.resolve("sweep.yaml");
-        Files.writeString(f, "base: " + conf() + "\nset:\n  data: " + table + "\n  table_cache: " + tmp.resolve("sweep-cache")
+        Files.writeString(f, "base: " + DataLocation.projectRoot().resolve("conf/table-personalization-example.yaml") + "\nset:\n  data: " + table + "\n  table_cache: " + tmp.resolve("sweep-cache")
                 + "\n  meta_steps: 40\n  val_every: 0\n  val_tasks: 30\nspace:\n  k_shot: [5, 10]\nscheduler: grid\nseed: 3\n");
         CliTest.Result r = CliTest.cli("sweep", "--config", f.toString(), "--out", tmp.resolve("sweep").toString(), "--master", "local[2]");
         assertEquals(ExitCodes.OK, r.code(), r.err());

@@ -1,5 +1,6 @@
 package ai.metaspark.report;
 
+import ai.metaspark.data.DataLocation;
 import ai.metaspark.cli.MetaSparkCli;
 import ai.metaspark.config.ConfigException;
 import ai.metaspark.run.RunFolder;
@@ -35,7 +36,7 @@ class RunReportTest {
     @BeforeAll
     static void trainOnce() {
         run = tmp.resolve("maml-short");
-        int code = MetaSparkCli.run("train", "--config", conf("sinusoid-maml.yaml").toString(), "--out", run.toString(),
+        int code = MetaSparkCli.run("train", "--config", DataLocation.projectRoot().resolve("conf/sinusoid-maml.yaml").toString(), "--out", run.toString(),
                 "--set", "meta_steps=200", "--set", "eval_tasks=20", "--set", "val_every=50", "--set", "log_every=20");
         assertEquals(0, code, "training exit code");
     }
@@ -118,15 +119,6 @@ class RunReportTest {
     private static String report(Path dir) throws IOException {
         RunReport.write(dir.toString());
         return Files.readString(dir.resolve(RunReport.FILE));
-    }
-
-    /** The shipped recipe, from the module's or the repository's folder (surefire runs in the module's). */
-    static Path conf(String name) {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.exists(p.resolve("conf").resolve(name))) return p.resolve("conf").resolve(name);
-        }
-        throw new IllegalStateException("conf/" + name + " not found above " + here);
     }
 
 }

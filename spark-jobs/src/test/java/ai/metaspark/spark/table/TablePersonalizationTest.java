@@ -1,5 +1,6 @@
 package ai.metaspark.spark.table;
 
+import ai.metaspark.data.DataLocation;
 import ai.metaspark.eval.EvalResult;
 import ai.metaspark.recipe.Recipe;
 import ai.metaspark.task.Split;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,16 +40,8 @@ class TablePersonalizationTest {
     static void prepareTheExampleTable() throws IOException {
         Path table = tmp.resolve("table");
         ExampleTable.write(table.toString(), 1);
-        base = Recipe.read(conf().toString(), List.of("data=" + table, "table_cache=" + tmp.resolve("cache"), "val_every=0"));
+        base = Recipe.read(DataLocation.projectRoot().resolve("conf/table-personalization-example.yaml").toString(), List.of("data=" + table, "table_cache=" + tmp.resolve("cache"), "val_every=0"));
         TablePreparation.ensure(base, "local[2]", false, System.out);
-    }
-
-    static Path conf() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("conf/table-personalization-example.yaml");
-            if (Files.exists(c)) return c;
-        }
-        throw new IllegalStateException("conf/table-personalization-example.yaml not found");
     }
 
     @Test
