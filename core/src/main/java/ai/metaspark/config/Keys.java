@@ -122,7 +122,9 @@ public final class Keys {
             "hidden layer widths of the MLP"));
     public static final ConfigKey<String> ACTIVATION = choice("activation", "relu", "hidden activation", "relu", "tanh");
     public static final ConfigKey<String> BACKEND = choice("backend", "auto",
-            "gradient backend: fast (hand-written batched kernels), dl4j (MultiLayerNetwork), auto (fastest available)",
+            "gradient backend: fast (MLP: hand-written batched kernels; Conv-4: oneDNN on the CPU), dl4j (MLP: "
+                    + "MultiLayerNetwork; Conv-4: ND4J operations, on a GPU when ND4J's CUDA backend is on the class path), "
+                    + "auto (MLP: fast; Conv-4: dl4j when ND4J runs on a GPU, else fast)",
             "auto", "fast", "dl4j");
     public static final ConfigKey<String> OUTER_OPTIMIZER = choice("outer_optimizer", "adam", "outer optimizer (DL4J's update rules, plain Java)",
             "adam", "nesterov", "sgd");

@@ -1,5 +1,6 @@
 package ai.metaspark.model;
 
+import ai.metaspark.model.conv.Conv4Backend;
 import ai.metaspark.model.conv.Conv4Classifier;
 import ai.metaspark.model.conv.SoftmaxLoss;
 import ai.metaspark.task.Batch;
@@ -19,9 +20,14 @@ public final class Conv4Learner implements Learner, AutoCloseable {
     private final Conv4Model spec;
     private final Conv4Classifier net;
 
+    /** On oneDNN. */
     public Conv4Learner(Conv4Model spec) {
+        this(spec, Conv4Backend.ONEDNN);
+    }
+
+    public Conv4Learner(Conv4Model spec, Conv4Backend backend) {
         this.spec = spec;
-        this.net = new Conv4Classifier(spec.conv(), spec.classes());
+        this.net = new Conv4Classifier(spec.conv(), spec.classes(), backend);
     }
 
     @Override

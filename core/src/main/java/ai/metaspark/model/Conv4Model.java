@@ -1,5 +1,6 @@
 package ai.metaspark.model;
 
+import ai.metaspark.model.conv.Conv4Backend;
 import ai.metaspark.model.conv.Conv4Classifier;
 import ai.metaspark.model.conv.Conv4Spec;
 
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * {@link Conv4Classifier}'s: conv parameters, then the head from {@link #headOffset()}.
  *
  * <p>{@code model.zip} holds the same network as DL4J layers ({@link Dl4jModels#conv4}); training and meta-testing run
- * on oneDNN.
+ * on oneDNN or on ND4J operations ({@link Conv4Backend}: the {@code backend} key).
  *
  * @param body null, or conv parameters that replace the drawn ones at the start (init_from: a transfer run's trained
  *             body; the head is always drawn fresh)
@@ -71,9 +72,15 @@ public record Conv4Model(Conv4Spec conv, int classes, double[] body) implements 
         return Dl4jModels.conv4(this, params);
     }
 
-    /** Conv-4 has one backend (oneDNN); every backend name gets it. */
+    /** fast: oneDNN; dl4j: ND4J operations; auto: ND4J when ND4J runs on a GPU, else oneDNN ({@link Conv4Backend#named}). */
     @Override
     public Supplier<Learner> learners(String backend) {
-        return () -> new Conv4Learner(this);
+        Conv4Backend b = Conv4Backend.named(backend);
+        return () -> new Conv4Learner(this, b);
+    }
+
+    @Override
+    public String describeBackend(String backend) {
+        return Conv4Backend.named(backend).describe();
     }
 }

@@ -1,5 +1,6 @@
 package ai.metaspark.model;
 
+import ai.metaspark.model.conv.Conv4Backend;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -72,6 +73,13 @@ public record MlpModel(int inputs, List<Integer> hidden, int outputs, Activation
     @Override
     public Supplier<Learner> learners(String backend) {
         return Learners.factory(this, backend);
+    }
+
+    @Override
+    public String describeBackend(String backend) {
+        Learners.factory(this, backend); // refuses an unknown name
+        return backend.equals("dl4j") ? "dl4j (MultiLayerNetwork, ND4J on " + Conv4Backend.nd4jCompute() + ")"
+                : "fast (hand-written kernels, CPU)";
     }
 
     /** Glorot-uniform weights and zero biases, drawn from {@code seed}. */

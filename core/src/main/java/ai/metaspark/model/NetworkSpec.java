@@ -32,4 +32,9 @@ public interface NetworkSpec extends Serializable {
 
     /** A factory of per-thread learners for {@code backend} (auto, fast or dl4j). */
     Supplier<Learner> learners(String backend);
+
+    /** What {@link #learners} computes on for {@code backend}, as the start-up line says it (by default, the name). */
+    default String describeBackend(String backend) {
+        return backend;
+    }
 }

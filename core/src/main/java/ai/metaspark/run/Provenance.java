@@ -1,5 +1,6 @@
 package ai.metaspark.run;
 
+import ai.metaspark.model.conv.Conv4Backend;
 import ai.metaspark.io.Files;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
 /**
- * Where a result came from: software versions, the git commit of the build, the data's checksums and the time.
+ * Where a result came from: software versions, the git commit of the build, what ND4J computes on (CPU or CUDA and
+ * its devices: with the recipe's {@code backend}, which backend {@code auto} chose), the data's checksums and the time.
  * Saved with every checkpoint.
  */
 public final class Provenance {
@@ -31,6 +33,7 @@ public final class Provenance {
         p.put("metaspark", version(Provenance.class, "dev"));
         p.put("git_commit", gitCommit());
         p.put("dl4j", version(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class, "1.0.0-M2.1"));
+        p.put("nd4j_compute", Conv4Backend.nd4jCompute()); // with the recipe's backend key: what backend auto chose
         p.put("java", System.getProperty("java.version"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         data.ifPresent(location -> p.put("data", dataChecksums(location)));

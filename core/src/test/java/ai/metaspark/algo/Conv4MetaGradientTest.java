@@ -3,6 +3,7 @@ package ai.metaspark.algo;
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Conv4Model;
 import ai.metaspark.model.ParamGroup;
+import ai.metaspark.model.conv.Conv4Backend;
 import ai.metaspark.model.conv.Conv4Fixtures;
 import ai.metaspark.model.conv.Conv4ReferenceLearner;
 import ai.metaspark.model.conv.Conv4Spec;
@@ -11,9 +12,9 @@ import ai.metaspark.task.Batch;
 import ai.metaspark.task.Split;
 import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSpec;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The acceptance check of the Conv-4 meta-gradients: {@link Maml#adapt} run with the oneDNN {@link Conv4Learner}
- * (f32 inside, exact R-operator Hessian-vector products) against a central finite difference of the whole
+ * The acceptance check of the Conv-4 meta-gradients: {@link Maml#adapt} run with the {@link Conv4Learner} on each
+ * backend (oneDNN and ND4J operations; f32 inside, exact R-operator Hessian-vector products) against a central finite difference of the whole
  * meta-objective {@code L_Q(theta_k)} computed entirely in float64 on the reference {@link Conv4ReferenceLearner},
  * with an inner loop written here: {@code theta_{j+1} = theta_j - alpha_j . grad_ref L_S(theta_j)}, objective the
  * reference's query loss at {@code theta_k}.
@@ -132,8 +133,9 @@ class Conv4MetaGradientTest {
     }
 
     @ParameterizedTest(name = "{0}, {1} inner steps")
-    @CsvSource({"STRIDED,1", "STRIDED,3", "POOL,1", "POOL,3"})
-    void mamlMatchesFloat64FiniteDifferenceAndFirstOrderDoesNot(Variant v, int k) {
+    @CsvSource({"STRIDED,1,ONEDNN", "STRIDED,3,ONEDNN", "POOL,1,ONEDNN", "POOL,3,ONEDNN",
+            "STRIDED,1,ND4J", "STRIDED,3,ND4J", "POOL,1,ND4J", "POOL,3,ND4J"})
+    void mamlMatchesFloat64FiniteDifferenceAndFirstOrderDoesNot(Variant v, int k, Conv4Backend backend) {
         long t0 = System.nanoTime();
         Conv4Spec spec = spec(v);
         Conv4Model model = new Conv4Model(spec, CLASSES);
@@ -148,7 +150,7 @@ class Conv4MetaGradientTest {
 
         TaskOutcome second;
         TaskOutcome first;
-        try (Conv4Learner learner = new Conv4Learner(model)) {
+        try (Conv4Learner learner = new Conv4Learner(model, backend)) {
             second = maml.adapt(learner, meta, task);
             first = new Maml(Maml.Options.sgd(k, LR).asFirstOrder()).adapt(learner, meta, task);
         }
@@ -163,8 +165,9 @@ class Conv4MetaGradientTest {
         assertTrue(errFirst > FIRST_ORDER_GAP, v + " k=" + k + ": first order should differ, relative error " + errFirst);
     }
 
-    @Test
-    void metaSgdGradientMatchesFloat64FiniteDifferenceForThetaAndRates() {
+    @ParameterizedTest
+    @EnumSource(Conv4Backend.class)
+    void metaSgdGradientMatchesFloat64FiniteDifferenceForThetaAndRates(Conv4Backend backend) {
         long t0 = System.nanoTime();
         Conv4Spec spec = spec(Variant.POOL);
         Conv4Model model = new Conv4Model(spec, CLASSES);
@@ -182,7 +185,7 @@ class Conv4MetaGradientTest {
         double objective = metaObjective(new Conv4ReferenceLearner(spec, CLASSES), meta, p, 1, rates, task);
 
         TaskOutcome outcome;
-        try (Conv4Learner learner = new Conv4Learner(model)) {
+        try (Conv4Learner learner = new Conv4Learner(model, backend)) {
             outcome = algo.adapt(learner, meta, task);
         }
         assertEquals(2 * p, outcome.metaGradient().length);
@@ -201,8 +204,9 @@ class Conv4MetaGradientTest {
         assertTrue(err <= TOL, "theta and rates: relative error " + err);
     }
 
-    @Test
-    void lslrGradientMatchesFloat64FiniteDifferenceForThetaAndEveryRate() {
+    @ParameterizedTest
+    @EnumSource(Conv4Backend.class)
+    void lslrGradientMatchesFloat64FiniteDifferenceForThetaAndEveryRate(Conv4Backend backend) {
         long t0 = System.nanoTime();
         int k = 2;
         Conv4Spec spec = spec(Variant.STRIDED);
@@ -227,7 +231,7 @@ class Conv4MetaGradientTest {
         double objective = metaObjective(new Conv4ReferenceLearner(spec, CLASSES), meta, p, k, rates, task);
 
         TaskOutcome outcome;
-        try (Conv4Learner learner = new Conv4Learner(model)) {
+        try (Conv4Learner learner = new Conv4Learner(model, backend)) {
             outcome = algo.adapt(learner, meta, task);
         }
         double[] got = outcome.metaGradient();

@@ -9,13 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A checkpoint's provenance names the build's commit and checksums the data it was trained on. */
+/** A checkpoint's provenance names the build's commit, what ND4J computes on, and checksums the data it was trained on. */
 class ProvenanceTest {
     @Test
     void namesTheCommitAndChecksumsTheOmniglotZips() {
         Map<String, Object> p = Provenance.current(Recipe.defaults().with("task=omniglot").dataLocation());
         String commit = (String) p.get("git_commit");
         assertTrue(commit.matches("[0-9a-f]{40}(-dirty)?") || commit.equals("unknown"), commit);
+        assertEquals("CPU", p.get("nd4j_compute"), "ND4J's native CPU backend in the tests (backend auto: oneDNN)");
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) p.get("data");
         assertEquals("crc32:ff82c2cc bytes:8556666", data.get("images_background.zip"), data.toString());

@@ -80,9 +80,9 @@ public final class TrainJob {
         MetaTrainer trainer = new MetaTrainer(e, runner, log, console, stop::get);
         if (e.algorithm() instanceof TransferHead) return transferAndTest(e, run, runner, trainer, resumed, stop);
         TrainState start = resumed != null ? resumed : trainer.initialState();
-        console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters%s -> %s%n",
+        console.printf(Locale.ROOT, "training %s on %s: %d meta-steps x %d tasks, %d parameters, backend %s%s -> %s%n",
                 e.spec().name(), recipe.task(), e.schedule().metaSteps(), e.metaBatch(), e.network().numParams(),
-                resumed != null ? ", resuming at step " + resumed.step() : "", run.path());
+                e.network().describeBackend(e.backend()), resumed != null ? ", resuming at step " + resumed.step() : "", run.path());
         long t0 = System.nanoTime();
         TrainState state;
         try (StopSignals signals = new StopSignals(stop)) {

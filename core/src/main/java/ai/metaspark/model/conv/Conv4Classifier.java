@@ -10,8 +10,8 @@ package ai.metaspark.model.conv;
  * The loss is the mean over the batch of {@code -log softmax(logits)[label]}. The network runs in f32 (oneDNN); the
  * head, the loss and the conversions at the boundary are in double.
  *
- * <p><b>Exact Hessian-vector products</b> ({@link #hessianVector}) run the R-operator ({@link Conv4Net#directionalForward},
- * {@link Conv4Net#directionalBackward} and the head's in double) on the state a {@link #gradient} left behind, so a
+ * <p><b>Exact Hessian-vector products</b> ({@link #hessianVector}) run the R-operator ({@link Conv4Passes#directionalForward},
+ * {@link Conv4Passes#directionalBackward} and the head's in double) on the state a {@link #gradient} left behind, so a
  * product at the parameters and images of a kept gradient pass needs no second forward and backward. Two networks
  * (slots) keep the last pass of the two most recent image sets each, so MAML's support-set gradient is still there
  * when its query-set passes have run. A gradient on the same images at other parameters (the inner steps
@@ -28,6 +28,7 @@ public final class Conv4Classifier implements AutoCloseable {
     /** Largest image set whose passes the history keeps: it bounds the history's native memory (20-way 1-shot: 20). */
     static final int HISTORY_MAX_IMAGES = 25;
     private final Conv4Spec spec;
+    private final Conv4Backend backend;
     private final int classes;
     private final int emb;
     private final Slot[] slots;
@@ -41,7 +42,7 @@ public final class Conv4Classifier implements AutoCloseable {
 
     /** A network and what its last pass was: the image set (by identity) and, after a gradient, its parameters and head state. */
     private static final class Slot {
-        final Conv4Net net;
+        final Conv4Passes net;
         double[] x;
         /** The parameters of the last gradient (a copy); meaningful while {@code hasGradient}. */
         double[] params;
@@ -51,8 +52,8 @@ public final class Conv4Classifier implements AutoCloseable {
         double[] z;
         double[] dz;
 
-        Slot(Conv4Spec spec) {
-            net = new Conv4Net(spec);
+        Slot(Conv4Spec spec, Conv4Backend backend) {
+            net = backend.create(spec);
         }
 
         boolean holdsGradient(double[] p, double[] images, int[] l) {
@@ -64,14 +65,20 @@ public final class Conv4Classifier implements AutoCloseable {
         }
     }
 
+    /** On oneDNN ({@link Conv4Backend#ONEDNN}). */
     public Conv4Classifier(Conv4Spec spec, int classes) {
+        this(spec, classes, Conv4Backend.ONEDNN);
+    }
+
+    public Conv4Classifier(Conv4Spec spec, int classes, Conv4Backend backend) {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
         this.spec = spec;
         this.classes = classes;
         this.emb = spec.embeddingSize();
-        this.slots = new Slot[] {new Slot(spec), new Slot(spec)};
+        this.backend = backend;
+        this.slots = new Slot[] {new Slot(spec, backend), new Slot(spec, backend)};
     }
 
     public Conv4Spec spec() {
@@ -189,7 +196,7 @@ public final class Conv4Classifier implements AutoCloseable {
         return passes;
     }
 
-    /** Parameter loads with new values so far, over every network ({@link Conv4Net#weightLoads}). */
+    /** Parameter loads with new values so far, over every network ({@link Conv4Passes#weightLoads}). */
     long weightLoads() {
         long n = 0;
         for (Slot s : slots) n += s.net.weightLoads();
@@ -226,7 +233,7 @@ public final class Conv4Classifier implements AutoCloseable {
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
             if (s.x == x && s.hasGradient && !java.util.Arrays.equals(s.params, params)) {
-                Slot spare = history.size() < HISTORY ? new Slot(spec) : history.pollFirst();
+                Slot spare = history.size() < HISTORY ? new Slot(spec, backend) : history.pollFirst();
                 history.addLast(s);
                 spare.x = x;
                 spare.hasGradient = false;

@@ -21,7 +21,7 @@ import java.util.Map;
  * 1 MB per image of the largest batch for the 28x28 POOL network). oneDNN runs each call on {@code OMP_NUM_THREADS}
  * OpenMP threads.
  */
-public final class Conv4Net implements AutoCloseable {
+public final class Conv4Net implements Conv4Passes {
     private final Conv4Spec spec;
     private final NativeScope scope = new NativeScope();
     private final Dnnl dnnl;
@@ -74,6 +74,7 @@ public final class Conv4Net implements AutoCloseable {
      * {@link #forward(float[], float[], int)} with double arrays (converted to f32); {@code params} may be longer
      * than {@link Conv4Spec#numParams()} (a classifier's vector): the rest is ignored.
      */
+    @Override
     public double[] forward(double[] params, double[] x, int n) {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
@@ -90,13 +91,15 @@ public final class Conv4Net implements AutoCloseable {
      * Whether the parameters loaded last are the first {@link Conv4Spec#numParams()} entries of {@code params}, given
      * as doubles to {@link #forward(double[], double[], int)}: a forward at them reorders no weights.
      */
+    @Override
     public boolean holds(double[] params) {
         int count = spec.numParams();
         return loadedParams != null && params.length >= count && java.util.Arrays.equals(params, 0, count, loadedParams, 0, count);
     }
 
     /** How many times parameters with new values were loaded (each reorders the weights into the primitives' layouts). */
-    long weightLoads() {
+    @Override
+    public long weightLoads() {
         return params.version();
     }
 
@@ -126,6 +129,7 @@ public final class Conv4Net implements AutoCloseable {
      * {@link #backward(float[], float[], float[])} with double arrays; writes the first {@link Conv4Spec#numParams()}
      * entries of {@code grad} (which may be longer: a classifier's gradient) and leaves the rest.
      */
+    @Override
     public void backward(double[] dEmb, double[] grad, double[] dx) {
         if (grad.length < spec.numParams()) {
             throw new IllegalArgumentException("grad has length " + grad.length + ", expected at least " + spec.numParams());
@@ -144,6 +148,7 @@ public final class Conv4Net implements AutoCloseable {
      * {@code v} (conv parameters, flat layout), {@code [n, embeddingSize]}. Needs the last forward's
      * {@link #backward} too (its gradients feed {@link #directionalBackward}); see {@link Conv4RPass}.
      */
+    @Override
     public float[] directionalForward(float[] v) {
         Conv4Plan p = requireForward();
         check("v", v.length, spec.numParams());
@@ -158,6 +163,7 @@ public final class Conv4Net implements AutoCloseable {
      * of the embedding gradient, writes the directional derivative of the conv parameters' gradient into {@code hv}:
      * {@code H v} when the embedding gradient is that of the loss.
      */
+    @Override
     public void directionalBackward(float[] rDEmb, float[] hv) {
         Conv4Plan p = requireForward();
         check("rDEmb", rDEmb.length, (long) p.n * spec.embeddingSize());

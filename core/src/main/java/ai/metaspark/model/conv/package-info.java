@@ -1,6 +1,8 @@
 /**
  * Conv-4, the few-shot image network (4 blocks of 3x3 conv, batch norm, ReLU, with max-pool or stride 2), on oneDNN
- * primitives through the JavaCPP presets ({@code org.bytedeco:dnnl}): about 7x DL4J's own layers on this CPU.
+ * primitives through the JavaCPP presets ({@code org.bytedeco:dnnl}): about 7x DL4J's own layers on this CPU; or on
+ * ND4J operations ({@code Nd4jConv4Net}), which run on a GPU with ND4J's CUDA backend. {@code Conv4Passes} is what both
+ * compute; {@link ai.metaspark.model.conv.Conv4Backend} chooses one.
  *
  * <ul>
  *   <li>{@link ai.metaspark.model.conv.Conv4Spec}: the shape, the two variants (POOL of Prototypical Networks,

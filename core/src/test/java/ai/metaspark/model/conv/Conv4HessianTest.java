@@ -19,26 +19,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The exact Hessian-vector product of the oneDNN Conv-4 (the R-operator, {@link Conv4Classifier#hessianVector})
  * against the float64 reference ({@link Conv4ReferenceLearner}: a central difference of its exact gradient), for
- * both variants, on 8 filters (oneDNN's 8-blocked layout) and 16 (the 16-blocked layout of the 64-filter network).
+ * both variants, on 8 filters (oneDNN's 8-blocked layout) and 16 (the 16-blocked layout of the 64-filter network), on
+ * both backends (oneDNN, ND4J operations).
  * f32 allows about 1e-5 relative; the bounds are 1e-4. The loss and gradient must agree first.
  */
 class Conv4HessianTest {
     static Stream<Arguments> shapes() {
-        return Stream.of(
-                Arguments.of(new Conv4Spec(14, 1, 8, 4, Variant.STRIDED)),
-                Arguments.of(new Conv4Spec(16, 1, 8, 4, Variant.POOL)),
-                Arguments.of(new Conv4Spec(14, 1, 16, 4, Variant.STRIDED)),
-                Arguments.of(new Conv4Spec(16, 2, 16, 4, Variant.POOL)));
+        return Stream.of(Conv4Backend.values()).flatMap(backend -> Stream.of(
+                Arguments.of(new Conv4Spec(14, 1, 8, 4, Variant.STRIDED), backend),
+                Arguments.of(new Conv4Spec(16, 1, 8, 4, Variant.POOL), backend),
+                Arguments.of(new Conv4Spec(14, 1, 16, 4, Variant.STRIDED), backend),
+                Arguments.of(new Conv4Spec(16, 2, 16, 4, Variant.POOL), backend)));
     }
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void exactHessianVectorProductMatchesTheFloat64Reference(Conv4Spec spec) {
+    void exactHessianVectorProductMatchesTheFloat64Reference(Conv4Spec spec, Conv4Backend backend) {
         double[] p = params(spec, 51);
         int[] labels = labels(52);
         Batch data = batch(spec, gaussian(N * spec.inputSize(), 53), labels);
         Conv4ReferenceLearner ref = new Conv4ReferenceLearner(spec, CLASSES);
-        try (Conv4Classifier net = new Conv4Classifier(spec, CLASSES)) {
+        try (Conv4Classifier net = new Conv4Classifier(spec, CLASSES, backend)) {
             double[] g = new double[p.length];
             double[] gRef = new double[p.length];
             double loss = net.gradient(p, data.x(), labels, g);
@@ -61,11 +62,11 @@ class Conv4HessianTest {
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void exactHessianVectorProductIsSymmetric(Conv4Spec spec) {
+    void exactHessianVectorProductIsSymmetric(Conv4Spec spec, Conv4Backend backend) {
         double[] p = params(spec, 61);
         int[] labels = labels(62);
         double[] x = gaussian(N * spec.inputSize(), 63);
-        try (Conv4Classifier net = new Conv4Classifier(spec, CLASSES)) {
+        try (Conv4Classifier net = new Conv4Classifier(spec, CLASSES, backend)) {
             for (long seed = 64; seed < 70; seed += 2) {
                 double[] u = gaussian(p.length, seed);
                 double[] w = gaussian(p.length, seed + 1);
