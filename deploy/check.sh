@@ -206,6 +206,36 @@ try "k8s" 0 METASPARK_K8S_MASTER=k8s://https://api:6443 METASPARK_IMAGE=r/metasp
 try "k8s avx2" 0 METASPARK_CPU=avx2 METASPARK_K8S_MASTER=k8s://https://api:6443 METASPARK_IMAGE=r/m:1 "$k8s" "${args[@]}"
 expect_line "$tmp/out" spark.executorEnv.OPENBLAS_CORETYPE=HASWELL || fail "k8s avx2: no OPENBLAS_CORETYPE=HASWELL"
 if grep -q -F -- "-onednn-avx512" "$tmp/out"; then fail "k8s avx2: still selects the AVX-512 native build"; fi
+try "yarn gpus" 0 METASPARK_GPUS=2 "$yarn" "${args[@]}"
+for line in spark.executor.resource.gpu.amount=2 spark.task.resource.gpu.amount=1 --files "$root/deploy/gpu-discovery.sh" \
+  spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh; do
+  expect_line "$tmp/out" "$line" || fail "yarn gpus: spark-submit did not get '$line'"
+done
+if grep -F -- "spark.executor.extraJavaOptions=" "$tmp/out" | grep -q -F -- "-onednn-avx512"; then
+  fail "yarn gpus: executors still select the CPU-only onednn-avx512 native build"
+fi
+try "k8s gpus" 0 METASPARK_GPUS=1 METASPARK_K8S_MASTER=k8s://https://api:6443 METASPARK_IMAGE=r/m:1 "$k8s" "${args[@]}"
+for line in spark.executor.resource.gpu.amount=1 spark.executor.resource.gpu.vendor=nvidia.com \
+  spark.executor.resource.gpu.discoveryScript=/opt/metaspark/deploy/gpu-discovery.sh; do
+  expect_line "$tmp/out" "$line" || fail "k8s gpus: spark-submit did not get '$line'"
+done
+grep -q -F "deploy/gpu-discovery.sh /opt/metaspark/deploy/gpu-discovery.sh" deploy/k8s/Dockerfile ||
+  fail "deploy/k8s/Dockerfile does not put the GPU discovery script where submit-k8s.sh points"
+try "standalone gpus" 0 METASPARK_GPUS=4 METASPARK_MASTER=spark://m:7077 "$sa" "${args[@]}"
+expect_line "$tmp/out" spark.executor.resource.gpu.amount=4 || fail "standalone gpus: no executor GPU amount"
+if grep -q -F -- "discoveryScript" "$tmp/out"; then fail "standalone gpus: a discovery script (the Workers discover)"; fi
+try "no gpus: no GPU resources" 0 METASPARK_MASTER=spark://m:7077 "$sa" "${args[@]}"
+if grep -q -F -- "resource.gpu" "$tmp/out"; then fail "no gpus: GPU resources requested"; fi
+try "bad METASPARK_GPUS -> 2" 2 METASPARK_GPUS=two "$yarn" "${args[@]}"
+mkdir -p "$tmp/nvidia"
+printf '#!/usr/bin/env bash\nprintf "0\\n1\\n"\n' >"$tmp/nvidia/nvidia-smi"
+chmod +x "$tmp/nvidia/nvidia-smi"
+if [[ "$(PATH="$tmp/nvidia:$PATH" deploy/gpu-discovery.sh)" == '{"name": "gpu", "addresses": ["0", "1"]}' ]]; then
+  pass "gpu-discovery.sh lists two GPUs"
+else
+  fail "gpu-discovery.sh: $(PATH="$tmp/nvidia:$PATH" deploy/gpu-discovery.sh 2>&1 | head -c 200)"
+fi
+if PATH=/nonexistent /bin/bash deploy/gpu-discovery.sh >/dev/null 2>&1; then fail "gpu-discovery.sh without nvidia-smi: exit 0"; else pass "gpu-discovery.sh without nvidia-smi fails"; fi
 try "no arguments -> usage, 2" 2 METASPARK_MASTER=spark://m:7077 "$sa"
 try "no master -> 2" 2 "$sa" "${args[@]}"
 try "--master passed through -> 2" 2 METASPARK_MASTER=spark://m:7077 "$sa" --master local "${args[@]}"

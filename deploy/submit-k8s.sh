@@ -41,6 +41,7 @@ ms_app_args "$@"
 ms_find_spark_submit
 ms_find_jar "$IMAGE_JAR"
 ms_common_conf cluster
+ms_gpu_conf k8s
 
 ns=${METASPARK_K8S_NAMESPACE:-metaspark}
 MS_CONF+=(

@@ -35,6 +35,7 @@ ms_app_args "$@"
 ms_find_spark_submit
 ms_find_jar "$MS_DEFAULT_JAR"
 ms_common_conf "$mode"
+ms_gpu_conf standalone
 ms_auth_secret_from_file
 
 cores=${METASPARK_EXECUTOR_CORES:-4}

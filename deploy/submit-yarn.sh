@@ -52,6 +52,7 @@ ms_app_args "$@"
 ms_find_spark_submit
 ms_find_jar "$MS_DEFAULT_JAR"
 ms_common_conf "$mode"
+ms_gpu_conf yarn
 
 MS_CONF+=(
   --master yarn

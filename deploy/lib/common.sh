@@ -18,6 +18,9 @@
 #   METASPARK_CPU                   avx512 | avx2 | generic: the CPUs of the cluster nodes (default avx512, see below)
 #   METASPARK_DRIVER_CPU            the same for the driver (default: this machine's CPU in client mode, else METASPARK_CPU)
 #   METASPARK_OPENBLAS_CORETYPE     overrides the OPENBLAS_CORETYPE that METASPARK_CPU picks (never empty)
+#   METASPARK_GPUS                  GPUs per executor (default 0: CPU executors). With GPUs, one Spark task per GPU, the
+#                                   executors run the CUDA build (mvn -Pcuda) without the CPU-only onednn-avx512
+#                                   native variant, and backend auto runs Conv-4 on ND4J there (deploy/README.md, GPUs)
 #   METASPARK_AUTHENTICATE          true | false: spark.authenticate (default true)
 #   METASPARK_AUTH_SECRET_FILE      file holding the shared secret (standalone only; YARN and Kubernetes generate one)
 #   METASPARK_EXTRA_JAVA_OPTS       more JVM options for driver and executors (space separated)
@@ -130,6 +133,8 @@ ms_common_conf() {
   # Executors run on the cluster nodes, whose CPU the submitting machine cannot see: METASPARK_CPU declares it.
   ms_blas_for "${METASPARK_CPU:-avx512}"
   executor_blas=$MS_BLAS_FLAGS
+  ms_gpus
+  ((MS_GPUS == 0)) || executor_blas="" # the CUDA build has no -onednn-avx512 variant of its native libraries
   executor_coretype=$MS_BLAS_CORETYPE
   if [[ "$mode" == client ]]; then
     ms_blas_for "${METASPARK_DRIVER_CPU:-$(ms_local_cpu)}"
@@ -192,6 +197,30 @@ ms_common_conf() {
   if [[ "${METASPARK_AUTHENTICATE:-true}" == true ]]; then
     MS_CONF+=(--conf spark.authenticate=true)
   fi
+}
+
+# Sets MS_GPUS from METASPARK_GPUS (GPUs per executor, default 0); refuses anything but a whole number (exit 2).
+ms_gpus() {
+  MS_GPUS=${METASPARK_GPUS:-0}
+  [[ "$MS_GPUS" =~ ^[0-9]+$ ]] || ms_die 2 "METASPARK_GPUS must be a whole number of GPUs per executor, not '$MS_GPUS'"
+  MS_GPUS=$((10#$MS_GPUS))
+}
+
+# With METASPARK_GPUS > 0, appends Spark's GPU scheduling to MS_CONF for target $1 (standalone | yarn | k8s): each
+# executor asks for that many GPUs and each task for one, so an executor runs at most one task per GPU. On YARN
+# (yarn.io/gpu) the discovery script travels with --files; on Kubernetes (nvidia.com/gpu) it is in the image; a
+# standalone cluster's Workers discover their GPUs themselves (spark.worker.resource.gpu.*, deploy/README.md).
+ms_gpu_conf() {
+  ((MS_GPUS > 0)) || return 0
+  MS_CONF+=(--conf "spark.executor.resource.gpu.amount=$MS_GPUS" --conf spark.task.resource.gpu.amount=1)
+  case "$1" in
+    yarn) MS_CONF+=(--files "$MS_ROOT/deploy/gpu-discovery.sh"
+      --conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh) ;;
+    k8s) MS_CONF+=(--conf spark.executor.resource.gpu.vendor=nvidia.com
+      --conf spark.executor.resource.gpu.discoveryScript=/opt/metaspark/deploy/gpu-discovery.sh) ;;
+    standalone) ;;
+    *) ms_die 2 "ms_gpu_conf: unknown target '$1'" ;;
+  esac
 }
 
 # Standalone: the secret must be the one the Master and Workers were started with. It goes to the driver through
