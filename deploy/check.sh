@@ -236,6 +236,12 @@ else
   fail "gpu-discovery.sh: $(PATH="$tmp/nvidia:$PATH" deploy/gpu-discovery.sh 2>&1 | head -c 200)"
 fi
 if PATH=/nonexistent /bin/bash deploy/gpu-discovery.sh >/dev/null 2>&1; then fail "gpu-discovery.sh without nvidia-smi: exit 0"; else pass "gpu-discovery.sh without nvidia-smi fails"; fi
+for bad in "--train-seconds x" "--train-seconds 0" "--frobnicate"; do
+  rc=0
+  # shellcheck disable=SC2086 # the option and its value, split on purpose
+  deploy/gpu-check.sh $bad "$tmp/gpu-check" >/dev/null 2>&1 || rc=$?
+  if [[ $rc -eq 2 ]]; then pass "gpu-check.sh $bad -> 2"; else fail "gpu-check.sh $bad: exit code $rc, expected 2"; fi
+done
 try "no arguments -> usage, 2" 2 METASPARK_MASTER=spark://m:7077 "$sa"
 try "no master -> 2" 2 "$sa" "${args[@]}"
 try "--master passed through -> 2" 2 METASPARK_MASTER=spark://m:7077 "$sa" --master local "${args[@]}"

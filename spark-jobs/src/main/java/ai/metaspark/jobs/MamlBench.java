@@ -91,8 +91,12 @@ public final class MamlBench {
         };
     }
 
-    /** Median ms per meta-step over the timed rounds. */
     private double time(Experiment e, int threads) {
+        return msPerStep(e, threads, steps, rounds, out);
+    }
+
+    /** Median ms per meta-step of {@code e} in process on {@code threads}, over {@code rounds} rounds of {@code steps} after a warm-up round. */
+    static double msPerStep(Experiment e, int threads, int steps, int rounds, PrintStream out) {
         double[] ms = new double[rounds];
         try (TaskRunner r = new LocalTaskRunner(e, threads)) {
             TrainState start = new MetaTrainer(e, r, RunLog.NONE, out).initialState();
