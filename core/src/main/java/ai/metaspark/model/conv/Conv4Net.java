@@ -29,8 +29,8 @@ public final class Conv4Net implements Conv4Passes {
     private final Map<Integer, Conv4Plan> plans = new HashMap<>();
     private final Map<Conv4Plan, Conv4RPass> rPasses = new HashMap<>();
     private final float[] paramScratch;
-    /** The conv parameters of the last {@link #forward(double[], double[], int)}, as given; null after a float load. */
-    private double[] loadedParams;
+    /** The conv parameters of the last {@link #forward(double[], double[], int)}; cleared by a float load. */
+    private final LoadedParams loaded;
     private Conv4Plan current;
     private boolean backwardDone;
     private boolean closed;
@@ -41,6 +41,7 @@ public final class Conv4Net implements Conv4Passes {
         this.dnnl = new Dnnl(eng, scope.keep(new stream(eng)), scope);
         this.params = new ParamBuffers(spec, eng, scope);
         this.paramScratch = new float[spec.numParams()];
+        this.loaded = new LoadedParams(spec);
     }
 
     public Conv4Spec spec() {
@@ -54,7 +55,7 @@ public final class Conv4Net implements Conv4Passes {
     public float[] forward(float[] params, float[] x, int n) {
         check("params", params.length, spec.numParams());
         this.params.load(params);
-        loadedParams = null;
+        loaded.clear();
         return run(x, n);
     }
 
@@ -79,10 +80,9 @@ public final class Conv4Net implements Conv4Passes {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
-        if (!holds(params)) {
+        if (!loaded.holds(params)) {
             this.params.load(toFloat(params, paramScratch));
-            if (loadedParams == null) loadedParams = new double[spec.numParams()];
-            System.arraycopy(params, 0, loadedParams, 0, loadedParams.length);
+            loaded.set(params);
         }
         return toDouble(run(toFloat(x, new float[x.length]), n));
     }
@@ -93,8 +93,7 @@ public final class Conv4Net implements Conv4Passes {
      */
     @Override
     public boolean holds(double[] params) {
-        int count = spec.numParams();
-        return loadedParams != null && params.length >= count && java.util.Arrays.equals(params, 0, count, loadedParams, 0, count);
+        return loaded.holds(params);
     }
 
     /** How many times parameters with new values were loaded (each reorders the weights into the primitives' layouts). */

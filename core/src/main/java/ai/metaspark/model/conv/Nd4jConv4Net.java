@@ -28,7 +28,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class Nd4jConv4Net implements Conv4Passes {
     private final Conv4Spec spec;
     private final Block[] blocks;
-    private double[] loadedParams;
+    private final LoadedParams loaded;
     private long loads;
     private int n;
     private boolean forwardDone;
@@ -57,6 +57,7 @@ final class Nd4jConv4Net implements Conv4Passes {
     Nd4jConv4Net(Conv4Spec spec) {
         this.spec = spec;
         this.blocks = new Block[spec.blocks()];
+        this.loaded = new LoadedParams(spec);
         for (int b = 0; b < blocks.length; b++) blocks[b] = new Block();
     }
 
@@ -67,7 +68,7 @@ final class Nd4jConv4Net implements Conv4Passes {
         }
         Conv4Net.check("x (n x " + spec.inputSize() + ")", x.length, (long) n * spec.inputSize());
         if (n < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + n);
-        if (!holds(params)) load(params);
+        if (!loaded.holds(params)) load(params);
         this.n = n;
         INDArray in = Nd4j.createFromArray(Conv4Net.toFloat(x, new float[x.length]))
                 .reshape('c', n, spec.channels(), spec.imageSize(), spec.imageSize());
@@ -88,8 +89,7 @@ final class Nd4jConv4Net implements Conv4Passes {
             k.g = slice(params, spec.gammaOffset(b), spec.filters());
             k.t = slice(params, spec.betaOffset(b), spec.filters());
         }
-        if (loadedParams == null) loadedParams = new double[spec.numParams()];
-        System.arraycopy(params, 0, loadedParams, 0, loadedParams.length);
+        loaded.set(params);
         loads++;
     }
 
@@ -199,8 +199,7 @@ final class Nd4jConv4Net implements Conv4Passes {
 
     @Override
     public boolean holds(double[] params) {
-        int count = spec.numParams();
-        return loadedParams != null && params.length >= count && java.util.Arrays.equals(params, 0, count, loadedParams, 0, count);
+        return loaded.holds(params);
     }
 
     @Override
