@@ -7,23 +7,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The general backend: a DL4J {@link MultiLayerNetwork} (float64) behind the flat-parameter {@link Learner} API.
- * Hessian-vector products are central differences of two gradients, {@code [g(p + eps v) - g(p - eps v)] / 2 eps}
- * with {@code eps = 1e-4 / |v|}: exact to about 1e-9 relative in double precision, for any network DL4J can build.
- * About 1 ms per call on tiny networks (DL4J's fixed overhead), so {@link MlpLearner} is the default for MLPs.
+ * The general backend: a DL4J {@link MultiLayerNetwork} (float64) behind the flat-parameter {@link Learner} API, and
+ * exact Hessian-vector products from the R-operator on ND4J operations ({@link Nd4jMlpHessian}): everything on ND4J,
+ * so on a GPU with ND4J's CUDA backend. About 1 ms per call on tiny networks (DL4J's fixed overhead), so
+ * {@link MlpLearner} is the default for MLPs.
  */
 public final class Dl4jLearner implements Learner {
-    private static final double HVP_SCALE = 1e-4;
     private final MlpModel spec;
     private final MultiLayerNetwork net;
-    private final double[] plus;
-    private final double[] minus;
+    private final Nd4jMlpHessian hessian;
 
     public Dl4jLearner(MlpModel spec) {
         this.spec = spec;
         this.net = Dl4jModels.build(spec, DataType.DOUBLE);
-        this.plus = new double[spec.numParams()];
-        this.minus = new double[spec.numParams()];
+        this.hessian = new Nd4jMlpHessian(spec);
     }
 
     @Override
@@ -53,26 +50,10 @@ public final class Dl4jLearner implements Learner {
         return net.score();
     }
 
+    /** Exact: the R-operator on ND4J operations ({@link Nd4jMlpHessian}), not a difference of gradients. */
     @Override
     public void hessianVector(double[] params, Batch data, double[] v, double[] out) {
-        double norm = 0;
-        for (double x : v) norm += x * x;
-        norm = Math.sqrt(norm);
-        if (norm == 0) {
-            java.util.Arrays.fill(out, 0);
-            return;
-        }
-        double eps = HVP_SCALE / norm;
-        for (int k = 0; k < v.length; k++) {
-            plus[k] = params[k] + eps * v[k];
-            minus[k] = params[k] - eps * v[k];
-        }
-        double[] gMinus = new double[out.length];
-        gradient(plus, data, out);
-        gradient(minus, data, gMinus);
-        for (int k = 0; k < out.length; k++) {
-            out[k] = (out[k] - gMinus[k]) / (2 * eps);
-        }
+        hessian.hessianVector(params, data, v, out);
     }
 
     @Override

@@ -2,8 +2,9 @@
  * Models: {@link ai.metaspark.model.NetworkSpec} describes a network over a flat parameter vector, implemented by
  * {@link ai.metaspark.model.MlpModel} (the MLP, DL4J's flat layout, MSE) and {@link ai.metaspark.model.Conv4Model}
  * (Conv-4 with a softmax head); the {@link ai.metaspark.model.Learner} API (loss, gradient, Hessian-vector product,
- * predictions, accuracy), its backends ({@link ai.metaspark.model.MlpLearner}, hand-written and exact;
- * {@link ai.metaspark.model.Dl4jLearner}, any DL4J network; {@link ai.metaspark.model.Conv4Learner}, oneDNN with a
- * finite-difference HVP) and the export of MLPs to a DL4J model file.
+ * predictions, accuracy), its backends ({@link ai.metaspark.model.MlpLearner}, hand-written loops;
+ * {@link ai.metaspark.model.Dl4jLearner}, a DL4J network with the R-operator on ND4J operations;
+ * {@link ai.metaspark.model.Conv4Learner}, Conv-4 on oneDNN or ND4J operations; every Hessian-vector product exact)
+ * and the export of networks to a DL4J model file.
  */
 package ai.metaspark.model;

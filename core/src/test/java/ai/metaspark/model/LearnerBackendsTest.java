@@ -52,7 +52,9 @@ class LearnerBackendsTest {
         l.hessianVector(p, task.support(), v, hv);
         double[] viaDl4j = new double[p.length];
         new Dl4jLearner(spec).hessianVector(p, task.support(), v, viaDl4j);
-        assertTrue(relErr(hv, viaDl4j) < 1e-6, "relative error " + relErr(hv, viaDl4j));
+        assertTrue(relErr(hv, viaDl4j) < 1e-10, "two exact R-operators, loops and ND4J: relative error " + relErr(hv, viaDl4j));
+        double[] fd = centralDifference(l, p, task.support(), v);
+        assertTrue(relErr(hv, fd) < 1e-6, "against a difference of gradients: relative error " + relErr(hv, fd));
         double norm = Math.sqrt(java.util.Arrays.stream(hv).map(x -> x * x).sum());
         assertTrue(norm > 1e-3, "a zero Hessian-vector product would pass trivially");
     }
@@ -67,6 +69,23 @@ class LearnerBackendsTest {
                 .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(10).toDoubleVector();
         double[] fast = new MlpLearner(spec).predict(p, task.query());
         assertArrayEquals(fast, dl4j, 1e-5);
+    }
+
+    /** {@code [g(p + eps v) - g(p - eps v)] / 2 eps}, {@code eps = 1e-4 / |v|}: the finite-difference oracle. */
+    private static double[] centralDifference(Learner l, double[] p, ai.metaspark.task.Batch data, double[] v) {
+        double eps = 1e-4 / Math.sqrt(java.util.Arrays.stream(v).map(x -> x * x).sum());
+        double[] plus = new double[p.length];
+        double[] minus = new double[p.length];
+        for (int k = 0; k < p.length; k++) {
+            plus[k] = p[k] + eps * v[k];
+            minus[k] = p[k] - eps * v[k];
+        }
+        double[] gPlus = new double[p.length];
+        double[] gMinus = new double[p.length];
+        l.gradient(plus, data, gPlus);
+        l.gradient(minus, data, gMinus);
+        for (int k = 0; k < p.length; k++) gPlus[k] = (gPlus[k] - gMinus[k]) / (2 * eps);
+        return gPlus;
     }
 
     /** A 4-6-5-3 softmax classifier and 7 rows with one-hot targets. */
@@ -102,7 +121,8 @@ class LearnerBackendsTest {
         l.hessianVector(p, data, v, hv);
         double[] viaDl4j = new double[p.length];
         new Dl4jLearner(spec).hessianVector(p, data, v, viaDl4j);
-        assertTrue(relErr(hv, viaDl4j) < 1e-6, "relative error " + relErr(hv, viaDl4j));
+        assertTrue(relErr(hv, viaDl4j) < 1e-10, "two exact R-operators, loops and ND4J: relative error " + relErr(hv, viaDl4j));
+        assertTrue(relErr(hv, centralDifference(l, p, data, v)) < 1e-6, "against a difference of gradients");
         assertTrue(Math.sqrt(java.util.Arrays.stream(hv).map(x -> x * x).sum()) > 1e-3, "a zero product would pass trivially");
     }
 
