@@ -79,8 +79,10 @@ public record Conv4Model(Conv4Spec conv, int classes, double[] body) implements 
         return () -> new Conv4Learner(this, b);
     }
 
+    /** The backend's description; for auto, the choice this JVM makes (each Spark executor makes its own). */
     @Override
     public String describeBackend(String backend) {
-        return Conv4Backend.named(backend).describe();
+        String chosen = Conv4Backend.named(backend).describe();
+        return backend.equals("auto") ? "auto, here " + chosen + ", each executor choosing for itself" : chosen;
     }
 }

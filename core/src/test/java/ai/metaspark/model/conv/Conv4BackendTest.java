@@ -24,7 +24,8 @@ class Conv4BackendTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv4Backend.named("cuda"));
         assertTrue(e.getMessage().contains("'cuda'"), e.getMessage());
         Conv4Model model = new Conv4Model(new Conv4Spec(14, 1, 8, 4, Conv4Spec.Variant.STRIDED), 5);
-        assertTrue(model.describeBackend("auto").startsWith("fast (Conv-4 on oneDNN"), model.describeBackend("auto"));
+        assertTrue(model.describeBackend("auto").startsWith("auto, here fast (Conv-4 on oneDNN"), model.describeBackend("auto"));
+        assertEquals("fast (Conv-4 on oneDNN, CPU)", model.describeBackend("fast"));
         assertEquals("dl4j (Conv-4 on ND4J operations, CPU)", model.describeBackend("dl4j"));
     }
 
