@@ -21,11 +21,15 @@ final class Nd4jMlpHessian {
     private final MlpModel spec;
     private final int[] size;
     private final int layers;
+    /** Where layer l's weights start in the flat vector (its bias follows them). */
+    private final int[] offset;
 
     Nd4jMlpHessian(MlpModel spec) {
         this.spec = spec;
         this.size = spec.sizes();
         this.layers = size.length - 1;
+        this.offset = new int[layers + 1];
+        for (int l = 2; l <= layers; l++) offset[l] = offset[l - 1] + size[l - 2] * size[l - 1] + size[l - 1];
     }
 
     /** Writes {@code H v} at {@code params} on {@code data} into {@code out}. */
@@ -39,45 +43,40 @@ final class Nd4jMlpHessian {
         INDArray[] ra = new INDArray[layers + 1];
         a[0] = Nd4j.createFromArray(data.x()).reshape('c', n, size[0]);
         ra[0] = Nd4j.zerosLike(a[0]);
-        for (int l = 1, off = 0; l <= layers; off += size[l - 1] * size[l] + size[l], l++) {
-            w[l] = weights(params, off, l);
-            vw[l] = weights(v, off, l);
-            z[l] = a[l - 1].mmul(w[l]).addiRowVector(bias(params, off, l));
+        for (int l = 1; l <= layers; l++) {
+            w[l] = weights(params, l);
+            vw[l] = weights(v, l);
+            z[l] = a[l - 1].mmul(w[l]).addiRowVector(bias(params, l));
             a[l] = l == layers ? z[l] : activate(z[l]);
-            rz[l] = a[l - 1].mmul(vw[l]).addiRowVector(bias(v, off, l));
+            rz[l] = a[l - 1].mmul(vw[l]).addiRowVector(bias(v, l));
             if (l > 1) rz[l].addi(ra[l - 1].mmul(w[l]));
             ra[l] = l == layers ? rz[l] : d1(z[l], a[l]).muli(rz[l]);
         }
         INDArray y = Nd4j.createFromArray(data.y()).reshape('c', n, size[layers]);
-        INDArray d = outputDelta(a[layers], y, n);
-        INDArray rd = outputRDelta(a[layers], ra[layers], n);
-        for (int l = layers, off = offset(layers); l >= 1; l--) {
-            put(out, off, ra[l - 1].transpose().mmul(d).addi(a[l - 1].transpose().mmul(rd)), 'f');
-            put(out, off + size[l - 1] * size[l], rd.sum(0), 'c');
+        INDArray p = spec.classifier() ? softmax(a[layers]) : null;
+        INDArray d = outputDelta(a[layers], p, y, n);
+        INDArray rd = outputRDelta(a[layers], p, ra[layers], n);
+        for (int l = layers; l >= 1; l--) {
+            put(out, offset[l], ra[l - 1].transpose().mmul(d).addi(a[l - 1].transpose().mmul(rd)), 'f');
+            put(out, offset[l] + size[l - 1] * size[l], rd.sum(0), 'c');
             if (l > 1) {
                 INDArray e = d.mmul(w[l].transpose());
                 INDArray re = d.mmul(vw[l].transpose()).addi(rd.mmul(w[l].transpose()));
                 INDArray f1 = d1(z[l - 1], a[l - 1]);
                 rd = f1.mul(re).addi(d2(a[l - 1]).muli(rz[l - 1]).muli(e));
                 d = f1.muli(e);
-                off = offset(l - 1);
             }
         }
     }
 
-    private int offset(int layer) {
-        int off = 0;
-        for (int l = 1; l < layer; l++) off += size[l - 1] * size[l] + size[l];
-        return off;
-    }
-
     /** W_l: DL4J's layout, [nIn, nOut] column-major. */
-    private INDArray weights(double[] p, int off, int l) {
+    private INDArray weights(double[] p, int l) {
+        int off = offset[l];
         return Nd4j.createFromArray(java.util.Arrays.copyOfRange(p, off, off + size[l - 1] * size[l])).reshape('f', size[l - 1], size[l]);
     }
 
-    private INDArray bias(double[] p, int off, int l) {
-        int b = off + size[l - 1] * size[l];
+    private INDArray bias(double[] p, int l) {
+        int b = offset[l] + size[l - 1] * size[l];
         return Nd4j.createFromArray(java.util.Arrays.copyOfRange(p, b, b + size[l])).reshape(1, size[l]);
     }
 
@@ -95,17 +94,16 @@ final class Nd4jMlpHessian {
         return spec.activation() == Activation.RELU ? Nd4j.zerosLike(a) : a.mul(a).rsubi(1).muli(a).muli(-2);
     }
 
-    /** The loss gradient at the output's z: {@code 2 (out - y) / m} (MSE) or {@code (softmax - y) / n}. */
-    private INDArray outputDelta(INDArray out, INDArray y, int n) {
-        if (!spec.classifier()) return out.sub(y).muli(2.0 / out.length());
-        return softmax(out).subi(y).divi(n);
+    /** The loss gradient at the output's z: {@code 2 (out - y) / m} (MSE) or {@code (p - y) / n}, p the softmax (classifier). */
+    private static INDArray outputDelta(INDArray out, INDArray p, INDArray y, int n) {
+        if (p == null) return out.sub(y).muli(2.0 / out.length());
+        return p.sub(y).divi(n);
     }
 
-    private INDArray outputRDelta(INDArray out, INDArray rOut, int n) {
-        if (!spec.classifier()) return rOut.mul(2.0 / out.length());
-        INDArray p = softmax(out);
+    private static INDArray outputRDelta(INDArray out, INDArray p, INDArray rOut, int n) {
+        if (p == null) return rOut.mul(2.0 / out.length());
         INDArray dot = p.mul(rOut).sum(true, 1);
-        return p.muli(rOut.subColumnVector(dot)).divi(n);
+        return p.mul(rOut.subColumnVector(dot)).divi(n);
     }
 
     private static INDArray softmax(INDArray logits) {

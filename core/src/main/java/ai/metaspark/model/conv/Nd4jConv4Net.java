@@ -47,6 +47,9 @@ final class Nd4jConv4Net implements Conv4Passes {
         INDArray mask;
         INDArray gz;
         INDArray gy;
+        /** {@code g gy}, the gradient at xh, and its per-channel {@code mean(gxh xh)}: kept for the R-backward. */
+        INDArray gxh;
+        INDArray meanGxhXh;
         INDArray vw;
         INDArray vg;
         INDArray rin;
@@ -132,7 +135,9 @@ final class Nd4jConv4Net implements Conv4Passes {
             k.gy = ga.mul(k.mask);
             put(grad, spec.gammaOffset(b), k.gy.mul(k.xh).sum(0, 2, 3));
             put(grad, spec.betaOffset(b), k.gy.sum(0, 2, 3));
-            k.gz = normalizedGradient(k, perChannel(k.gy, k.g));
+            k.gxh = perChannel(k.gy, k.g);
+            k.meanGxhXh = k.gxh.mul(k.xh).mean(0, 2, 3);
+            k.gz = normalizedGradient(k, k.gxh, k.meanGxhXh);
             INDArray[] bp = convBackward(k.in, k.w, k.gz, b);
             put(grad, spec.weightOffset(b), bp[1]);
             gOut = bp[0];
@@ -142,10 +147,13 @@ final class Nd4jConv4Net implements Conv4Passes {
         rForwardDone = false;
     }
 
-    /** Batch norm's backward through the batch statistics: {@code s (d - mean d - xh mean(d xh))} for the gradient d at xh. */
-    private static INDArray normalizedGradient(Block k, INDArray d) {
+    /**
+     * Batch norm's backward through the batch statistics: {@code s (d - mean d - xh mean(d xh))} for the gradient d at
+     * xh, given its per-channel {@code mean(d xh)}.
+     */
+    private static INDArray normalizedGradient(Block k, INDArray d, INDArray meanDXh) {
         INDArray centered = perChannelAdd(d, d.mean(0, 2, 3).neg());
-        return perChannel(centered.subi(perChannel(k.xh, d.mul(k.xh).mean(0, 2, 3))), k.s);
+        return perChannel(centered.subi(perChannel(k.xh, meanDXh)), k.s);
     }
 
     @Override
@@ -183,11 +191,10 @@ final class Nd4jConv4Net implements Conv4Passes {
             INDArray rgy = rga.mul(k.mask);
             put(hv, spec.gammaOffset(b), rgy.mul(k.xh).addi(k.gy.mul(k.rxh)).sum(0, 2, 3));
             put(hv, spec.betaOffset(b), rgy.sum(0, 2, 3));
-            INDArray gxh = perChannel(k.gy, k.g);
             INDArray rgxh = perChannel(k.gy, k.vg).addi(perChannel(rgy, k.g));
-            INDArray rgz = normalizedGradient(k, rgxh)                                   // s (R gxh - mean - xh mean(xh R gxh))
-                    .subi(perChannel(perChannel(k.rxh, gxh.mul(k.xh).mean(0, 2, 3)), k.s)) // - s Rxh mean(gxh xh)
-                    .subi(perChannel(perChannel(k.xh, gxh.mul(k.rxh).mean(0, 2, 3)), k.s)) // - s xh mean(gxh Rxh)
+            INDArray rgz = normalizedGradient(k, rgxh, rgxh.mul(k.xh).mean(0, 2, 3))     // s (R gxh - mean - xh mean(xh R gxh))
+                    .subi(perChannel(perChannel(k.rxh, k.meanGxhXh), k.s))                 // - s Rxh mean(gxh xh)
+                    .subi(perChannel(perChannel(k.xh, k.gxh.mul(k.rxh).mean(0, 2, 3)), k.s)) // - s xh mean(gxh Rxh)
                     .subi(perChannel(k.gz, k.meanXhRz.mul(k.s)));                        // - s mean(xh Rz) gz
             INDArray[] viaW = convBackward(k.in, k.w, rgz, b);                           // bwdData(R gz, W), bwdW(x, R gz)
             INDArray rgw = viaW[1];
@@ -210,7 +217,7 @@ final class Nd4jConv4Net implements Conv4Passes {
     @Override
     public void close() {
         for (Block k : blocks) {
-            k.in = k.xh = k.a = k.mask = k.gz = k.gy = k.rin = k.rxh = null;
+            k.in = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.rin = k.rxh = null;
         }
         forwardDone = false;
     }
