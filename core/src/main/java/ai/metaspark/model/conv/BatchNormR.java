@@ -10,33 +10,53 @@ package ai.metaspark.model.conv;
  *       {@code R dgamma = sum(R gy xh + gy Rxh)}, {@code R dbeta = sum(R gy)}, {@code R gxh = V_g gy + g R gy} and
  *       {@code R gz = -s mean(xh Rz) gz + s (R gxh - mean R gxh - xh mean(xh R gxh) - Rxh mean(gxh xh) - xh mean(gxh Rxh))}.</li>
  * </ul>
- * Each loop walks one channel at a time through a tile of {@value #TILE} positions of one image and one channel block
- * (contiguous in memory), so the per-channel sums stay in registers and the tile stays in the L1 cache: measured 1.3x
- * faster than whole chunks and than channel-innermost loops over arrays of sums (which C2 does not vectorise).
- * The forward keeps {@code xh}, {@code Rxh}, the mask and {@code mean(xh Rz)} for the backward.
+ * Each of the four sweeps (two per pass) walks the chunks of the layout, a chunk being the {@code h w} positions of
+ * one image and one channel block (contiguous, image-major); a channel's sums add its positions in order within a
+ * chunk, then the chunks' sums in order. {@link BatchNormLanes} runs the sweeps on the Java Vector API (one lane a
+ * channel, so the very same additions: the same bits) where the JVM has {@code jdk.incubator.vector}; this class runs
+ * them a channel at a time otherwise. The forward keeps {@code xh}, {@code Rxh}, the mask and {@code mean(xh Rz)} for
+ * the backward.
  */
 final class BatchNormR {
-    /** Positions per tile: a tile of every array the loops touch stays in the L1 cache while its channels are walked. */
-    private static final int TILE = 32;
-    private final int block;
-    private final int hw;
-    private final int tiles;
-    private final int tilesPerChunk;
-    private final float m;
-    private final float[] s;
-    private final float[] xh;
-    private final float[] rxh;
-    private final float[] mask;
-    private final float[] rgxh;
-    private final float[] meanRz;
-    private final float[] meanXhRz;
-    private final float[][] sums;
+    final int block;
+    final int hw;
+    /** Chunks: images times channel blocks. */
+    final int chunks;
+    final int blocksPerImage;
+    final float m;
+    final float[] s;
+    final float[] xh;
+    final float[] rxh;
+    final float[] mask;
+    final float[] rgxh;
+    final float[] meanRz;
+    final float[] meanXhRz;
+    /** Per-channel sums of the backward: gxh xh, gxh Rxh, R gxh, xh R gxh (then their means). */
+    final float[][] sums;
+    private final BatchNormLanes lanes;
 
+    /** Whether this JVM resolved {@code jdk.incubator.vector} ({@code --add-modules}, as conf/jvm.properties has it). */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** On the Vector API where this JVM has it and the layout suits it ({@link #lanesFit}). */
     BatchNormR(ActLayout l) {
+        this(l, lanesFit(l.block()));
+    }
+
+    /**
+     * Whether the Vector API sweeps run channel blocks of {@code block}: the JVM has the module and the block is a
+     * whole number of this CPU's vectors (16: one AVX-512 vector or two AVX2 ones).
+     */
+    static boolean lanesFit(int block) {
+        return VECTOR_API && block % BatchNormLanes.lanes() == 0;
+    }
+
+    /** {@code useLanes}: the Vector API sweeps (which must fit), else the per-channel ones. */
+    BatchNormR(ActLayout l, boolean useLanes) {
         block = l.block();
         hw = l.h() * l.w();
-        tilesPerChunk = (hw + TILE - 1) / TILE;
-        tiles = l.n() * l.c() / block * tilesPerChunk;
+        blocksPerImage = l.c() / block;
+        chunks = l.n() * blocksPerImage;
         m = l.perChannel();
         int len = l.size();
         s = new float[l.c()];
@@ -47,24 +67,25 @@ final class BatchNormR {
         meanRz = new float[l.c()];
         meanXhRz = new float[l.c()];
         sums = new float[4][l.c()];
+        if (useLanes && !lanesFit(block)) {
+            throw new IllegalArgumentException("the Vector API sweeps do not fit channel blocks of " + block);
+        }
+        lanes = useLanes ? new BatchNormLanes(this) : null;
     }
 
-    /**
-     * The first element of tile {@code t}. A chunk is the {@code h w} positions of one image and channel block
-     * (contiguous; image-major); its tiles follow each other, then the next chunk's.
-     */
-    private int base(int t) {
-        return (t / tilesPerChunk * hw + t % tilesPerChunk * TILE) * block;
+    /** Whether the sweeps run on the Vector API. */
+    boolean onLanes() {
+        return lanes != null;
     }
 
-    /** The positions of tile {@code t}: {@value #TILE}, fewer in a chunk's last tile. */
-    private int length(int t) {
-        return Math.min(TILE, hw - t % tilesPerChunk * TILE);
+    /** The first element of chunk {@code k}. */
+    int base(int k) {
+        return k * hw * block;
     }
 
-    /** The first channel of tile {@code t}'s channel block. */
-    private int firstChannel(int t) {
-        return t / tilesPerChunk % (s.length / block) * block;
+    /** The first channel of chunk {@code k}'s channel block. */
+    int firstChannel(int k) {
+        return k % blocksPerImage * block;
     }
 
     /** R-forward: writes {@code Ra} for the direction's {@code rz} (R of the conv output) and {@code vg}, {@code vt}. */
@@ -74,20 +95,46 @@ final class BatchNormR {
         }
         java.util.Arrays.fill(meanRz, 0);
         java.util.Arrays.fill(meanXhRz, 0);
-        for (int t = 0; t < tiles; t++) {
-            int base = base(t);
-            int len = length(t);
+        if (lanes != null) lanes.forwardSums(z, a, mean, rz);
+        else forwardSums(z, a, mean, rz);
+        for (int q = 0; q < s.length; q++) {
+            meanRz[q] /= m;
+            meanXhRz[q] /= m;
+        }
+        if (lanes != null) lanes.forwardOut(g, rz, vg, vt, ra);
+        else forwardOut(g, rz, vg, vt, ra);
+    }
+
+    /**
+     * R-backward after {@link #forward}: from the forward's gradients {@code ga}, {@code gz} and {@code rga} (R of the
+     * gradient at a), writes {@code rgz} (R of the gradient at the conv output), {@code rdg} and {@code rdt}.
+     */
+    void backward(float[] ga, float[] gz, float[] rga, float[] g, float[] vg, float[] rgz, float[] rdg, float[] rdt) {
+        for (float[] a : sums) java.util.Arrays.fill(a, 0);
+        java.util.Arrays.fill(rdg, 0);
+        java.util.Arrays.fill(rdt, 0);
+        if (lanes != null) lanes.backwardSums(ga, rga, g, vg, rdg, rdt);
+        else backwardSums(ga, rga, g, vg, rdg, rdt);
+        for (float[] a : sums) {
+            for (int q = 0; q < s.length; q++) a[q] /= m;
+        }
+        if (lanes != null) lanes.backwardOut(gz, rgz);
+        else backwardOut(gz, rgz);
+    }
+
+    /** {@code xh}, the mask, and the sums of {@code Rz} and {@code xh Rz} into {@code meanRz}, {@code meanXhRz}. */
+    private void forwardSums(float[] z, float[] a, float[] mean, float[] rz) {
+        for (int k = 0; k < chunks; k++) {
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(t) + j;
+                int q = firstChannel(k) + j;
                 float mu = mean[q];
                 float sq = s[q];
                 float sumRz = 0;
                 float sumXhRz = 0;
-                for (int p = 0, i = base + j; p < len; p++, i += block) {
+                for (int p = 0, i = base(k) + j; p < hw; p++, i += block) {
                     float x = (z[i] - mu) * sq;
                     xh[i] = x;
-                    int bits = Float.floatToRawIntBits(a[i]) & 0x7fffffff; // a >= 0 (after the ReLU): a > 0 iff bits != 0
-                    mask[i] = (bits | -bits) >>> 31;
+                    mask[i] = maskOf(a[i]);
                     sumRz += rz[i];
                     sumXhRz += x * rz[i];
                 }
@@ -95,22 +142,24 @@ final class BatchNormR {
                 meanXhRz[q] += sumXhRz;
             }
         }
-        for (int q = 0; q < s.length; q++) {
-            meanRz[q] /= m;
-            meanXhRz[q] /= m;
-        }
-        for (int t = 0; t < tiles; t++) {
-            int base = base(t);
-            int len = length(t);
+    }
+
+    /** The ReLU mask: 1 where the forward's output {@code a} is positive, else 0. */
+    static float maskOf(float a) {
+        return a > 0 ? 1 : 0;
+    }
+
+    private void forwardOut(float[] g, float[] rz, float[] vg, float[] vt, float[] ra) {
+        for (int k = 0; k < chunks; k++) {
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(t) + j;
+                int q = firstChannel(k) + j;
                 float sq = s[q];
                 float mr = meanRz[q];
                 float mxr = meanXhRz[q];
                 float gq = g[q];
                 float vgq = vg[q];
                 float vtq = vt[q];
-                for (int p = 0, i = base + j; p < len; p++, i += block) {
+                for (int p = 0, i = base(k) + j; p < hw; p++, i += block) {
                     float r = sq * (rz[i] - mr - xh[i] * mxr);
                     rxh[i] = r;
                     ra[i] = mask[i] * (vgq * xh[i] + gq * r + vtq);
@@ -119,23 +168,10 @@ final class BatchNormR {
         }
     }
 
-    /**
-     * R-backward after {@link #forward}: from the forward's gradients {@code ga}, {@code gz} and {@code rga} (R of the
-     * gradient at a), writes {@code rgz} (R of the gradient at the conv output), {@code rdg} and {@code rdt}.
-     */
-    void backward(float[] ga, float[] gz, float[] rga, float[] g, float[] vg, float[] rgz, float[] rdg, float[] rdt) {
-        float[] gxhXh = sums[0];
-        float[] gxhRxh = sums[1];
-        float[] meanRgxh = sums[2];
-        float[] xhRgxh = sums[3];
-        for (float[] a : sums) java.util.Arrays.fill(a, 0);
-        java.util.Arrays.fill(rdg, 0);
-        java.util.Arrays.fill(rdt, 0);
-        for (int t = 0; t < tiles; t++) {
-            int base = base(t);
-            int len = length(t);
+    private void backwardSums(float[] ga, float[] rga, float[] g, float[] vg, float[] rdg, float[] rdt) {
+        for (int k = 0; k < chunks; k++) {
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(t) + j;
+                int q = firstChannel(k) + j;
                 float gq = g[q];
                 float vgq = vg[q];
                 float sDg = 0;
@@ -144,7 +180,7 @@ final class BatchNormR {
                 float sGxhRxh = 0;
                 float sRgxh = 0;
                 float sXhRgxh = 0;
-                for (int p = 0, i = base + j; p < len; p++, i += block) {
+                for (int p = 0, i = base(k) + j; p < hw; p++, i += block) {
                     float gy = mask[i] * ga[i];
                     float rgy = mask[i] * rga[i];
                     float x = xh[i];
@@ -160,26 +196,24 @@ final class BatchNormR {
                 }
                 rdg[q] += sDg;
                 rdt[q] += sDt;
-                gxhXh[q] += gq * sGxhXh;
-                gxhRxh[q] += gq * sGxhRxh;
-                meanRgxh[q] += sRgxh;
-                xhRgxh[q] += sXhRgxh;
+                sums[0][q] += gq * sGxhXh;
+                sums[1][q] += gq * sGxhRxh;
+                sums[2][q] += sRgxh;
+                sums[3][q] += sXhRgxh;
             }
         }
-        for (int t = 0; t < 4; t++) {
-            for (int q = 0; q < s.length; q++) sums[t][q] /= m;
-        }
-        for (int t = 0; t < tiles; t++) {
-            int base = base(t);
-            int len = length(t);
+    }
+
+    private void backwardOut(float[] gz, float[] rgz) {
+        for (int k = 0; k < chunks; k++) {
             for (int j = 0; j < block; j++) {
-                int q = firstChannel(t) + j;
+                int q = firstChannel(k) + j;
                 float sq = s[q];
-                float mr = meanRgxh[q];
-                float xr = xhRgxh[q] + gxhRxh[q];
-                float gx = gxhXh[q];
+                float mr = sums[2][q];
+                float xr = sums[3][q] + sums[1][q];
+                float gx = sums[0][q];
                 float mxr = meanXhRz[q];
-                for (int p = 0, i = base + j; p < len; p++, i += block) {
+                for (int p = 0, i = base(k) + j; p < hw; p++, i += block) {
                     rgz[i] = sq * (rgxh[i] - mr - xh[i] * xr - rxh[i] * gx - mxr * gz[i]);
                 }
             }

@@ -40,12 +40,17 @@ public final class Conv4Classifier implements AutoCloseable {
     /** The conv part of a direction, then of H v, in f32. */
     private float[] convScratch;
 
-    /** A network and what its last pass was: the image set (by identity) and, after a gradient, its parameters and head state. */
+    /**
+     * A network and what its last pass was: the image set (by identity) and, after a gradient, its head parameters and
+     * state. The conv parameters of that pass are the ones its network holds ({@link Conv4Passes#holds}): no copy.
+     */
     private static final class Slot {
         final Conv4Passes net;
         double[] x;
-        /** The parameters of the last gradient (a copy); meaningful while {@code hasGradient}. */
-        double[] params;
+        /** The array the last pass's parameters came from: a hint for {@link #slotFor}, never trusted for results. */
+        double[] paramsFrom;
+        /** The head parameters of the last gradient (a copy); meaningful while {@code hasGradient}. */
+        double[] head;
         boolean hasGradient;
         int[] labels;
         double[] e;
@@ -61,7 +66,13 @@ public final class Conv4Classifier implements AutoCloseable {
         }
 
         boolean holdsGradient(double[] p, double[] images) {
-            return x == images && hasGradient && java.util.Arrays.equals(params, p);
+            return x == images && hasGradient && holdsParams(p);
+        }
+
+        /** Whether the last pass ran at {@code p}: head by the copy, conv part by the network (compared, not assumed). */
+        boolean holdsParams(double[] p) {
+            int h0 = p.length - head.length;
+            return h0 >= 0 && java.util.Arrays.equals(p, h0, p.length, head, 0, head.length) && net.holds(p);
         }
     }
 
@@ -142,8 +153,7 @@ public final class Conv4Classifier implements AutoCloseable {
         embedBackward(embeddingGradient(params, dz, n), grad);
         headGradient(e, dz, n, grad);
         Slot s = current;
-        if (s.params == null || s.params.length != params.length) s.params = new double[params.length];
-        System.arraycopy(params, 0, s.params, 0, params.length);
+        s.head = java.util.Arrays.copyOfRange(params, headOffset(), params.length);
         s.hasGradient = true;
         s.labels = labels.clone();
         s.e = e;
@@ -232,7 +242,7 @@ public final class Conv4Classifier implements AutoCloseable {
     private void keepPassOf(double[] params, double[] x) {
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
-            if (s.x == x && s.hasGradient && !java.util.Arrays.equals(s.params, params)) {
+            if (s.x == x && s.hasGradient && !s.holdsParams(params)) {
                 Slot spare = history.size() < HISTORY ? new Slot(spec, backend) : history.pollFirst();
                 history.addLast(s);
                 spare.x = x;
@@ -246,13 +256,18 @@ public final class Conv4Classifier implements AutoCloseable {
 
     /**
      * The slot that last saw {@code x}; else the one whose network has {@code params} loaded (MAML's support sets, all
-     * at theta, then reorder no weights); else the one used less recently. Its gradient state is dropped.
+     * at theta, then reorder no weights); else the one used less recently. Its gradient state is dropped. A slot whose
+     * last pass took its parameters from the array {@code params} is taken without comparing the values (MAML passes
+     * the same theta array for every task): the array is only a hint, since the network compares the values before
+     * it skips a load, so a wrong guess costs a reload, never a wrong result.
      */
     private Slot slotFor(double[] x, double[] params) {
         Slot s = slots[0].x == x ? slots[0] : slots[1].x == x ? slots[1]
+                : slots[0].paramsFrom == params ? slots[0] : slots[1].paramsFrom == params ? slots[1]
                 : slots[0].net.holds(params) ? slots[0] : slots[1].net.holds(params) ? slots[1]
                 : current == slots[0] ? slots[1] : slots[0];
         s.x = x;
+        s.paramsFrom = params;
         s.hasGradient = false;
         current = s;
         return s;

@@ -16,7 +16,7 @@
  * The package-private classes build and replay the primitives ({@code Conv4Plan}, one per batch size), run the
  * R-operator for exact Hessian-vector products on a plan's last pass ({@code Conv4RPass}: the convolutions on the
  * plan's primitives; {@code BatchNormR}: batch norm and ReLU in Java on the fixed channel-blocked layouts of
- * {@code ActLayout}) and own the native objects ({@code NativeScope}); {@code Nd4jConv4Net} computes the same passes with
+ * {@code ActLayout}, on the Java Vector API through {@code BatchNormLanes} where the JVM has it) and own the native objects ({@code NativeScope}); {@code Nd4jConv4Net} computes the same passes with
  * ND4J operations, and {@code LoadedParams} lets either skip reloading the parameters it already has. The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
  */
 package ai.metaspark.model.conv;
