@@ -30,6 +30,8 @@ public final class ExactSum implements Serializable {
     /** Adding then subtracting {@code 1.5 * 2^52 * q} rounds to a multiple of q (for magnitudes below {@code 2^51 q}). */
     private static final double ROUND_COARSE = 1.5 * 0x1p52 * 0x1p5;
     private static final double ROUND_MIDDLE = 1.5 * 0x1p52 * 0x1p-29;
+    /** Below this magnitude a value's coarse part is 0: it is less than half the coarse grid's step 2^5. */
+    private static final double SMALL = 16;
     private final long[] hi;
     private final long[] lo;
     private transient double[] coarse;
@@ -77,8 +79,10 @@ public final class ExactSum implements Serializable {
             for (int k = 0; k < values.length; k++) check(k, values[k]);
         }
         bins();
-        for (int k = 0; k < values.length; k++) {
-            addSplit(k, values[k]);
+        if (max < SMALL) {
+            for (int k = 0; k < values.length; k++) addSplitSmall(k, values[k]);
+        } else {
+            for (int k = 0; k < values.length; k++) addSplit(k, values[k]);
         }
         counted();
     }
@@ -113,6 +117,18 @@ public final class ExactSum implements Serializable {
         coarse[k] += a;
         middle[k] += b;
         fine[k] += s * Math.floor(s * (r - b) * 0x1p64) * 0x1p-64;
+    }
+
+    /**
+     * {@link #addSplit} for {@code |x| < } {@value #SMALL}, as gradients are: the coarse part (x rounded to a multiple
+     * of 2^5) is then exactly 0, so {@code r = x} and the coarse accumulator is not touched (a quarter less memory
+     * traffic per value; the same bits).
+     */
+    private void addSplitSmall(int k, double x) {
+        double b = (x + ROUND_MIDDLE) - ROUND_MIDDLE;
+        double s = x / (Math.abs(x) + Double.MIN_VALUE);
+        middle[k] += b;
+        fine[k] += s * Math.floor(s * (x - b) * 0x1p64) * 0x1p-64;
     }
 
     private void bins() {

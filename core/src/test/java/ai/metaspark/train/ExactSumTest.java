@@ -114,6 +114,24 @@ class ExactSumTest {
         }
     }
 
+    /** Vectors below 16 in magnitude (gradients) skip the coarse part: the same integers as values added one by one. */
+    @Test
+    void smallVectorsGiveTheBitsOfTheGeneralSplit() {
+        Random r = new Random(13);
+        ExactSum vectors = new ExactSum(500);
+        ExactSum oneByOne = new ExactSum(500);
+        for (int i = 0; i < 40; i++) {
+            double[] v = new double[500];
+            for (int k = 0; k < v.length; k++) v[k] = (r.nextBoolean() ? -1 : 1) * r.nextDouble() * Math.pow(2, r.nextInt(80) - 76);
+            v[i] = Math.nextDown(16.0);
+            vectors.add(v);
+            for (int k = 0; k < v.length; k++) oneByOne.add(k, v[k]);
+        }
+        for (int k = 0; k < 500; k++) {
+            assertEquals(integer(oneByOne, k), integer(vectors, k), "component " + k);
+        }
+    }
+
     /** The three double accumulators hold the truncations exactly, past a flush, at the largest magnitudes allowed. */
     @Test
     void theIntegerIsTheExactSumOfTruncationsAcrossFlushes() {

@@ -81,7 +81,7 @@ public final class Conv4Net implements Conv4Passes {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
         if (!loaded.holds(params)) {
-            this.params.load(toFloat(params, paramScratch));
+            this.params.loadNew(params);
             loaded.set(params);
         }
         return toDouble(run(toFloat(x, new float[x.length]), n));

@@ -71,6 +71,20 @@ final class ParamBuffers {
         }
         System.arraycopy(params, 0, loaded, 0, count);
         version++;
+        put(loaded);
+    }
+
+    /**
+     * Copies {@code params} (its first {@link Conv4Spec#numParams()} values, as floats) in: the caller knows they are
+     * new ({@link LoadedParams}), so they are converted straight into the copy kept for {@link #load} and not compared.
+     */
+    void loadNew(double[] params) {
+        Conv4Net.toFloat(params, loaded);
+        version++;
+        put(loaded);
+    }
+
+    private void put(float[] params) {
         for (int b = 0; b < spec.blocks(); b++) {
             wP[b].put(params, spec.weightOffset(b), spec.weightCount(b));
             gammaP[b].put(params, spec.gammaOffset(b), spec.filters());
