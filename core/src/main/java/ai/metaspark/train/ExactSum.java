@@ -143,8 +143,11 @@ public final class ExactSum implements Serializable {
         if (++pending == FLUSH_EVERY) flush();
     }
 
-    /** Moves the double accumulators into the integers; each is an integer number of its grid steps below 2^53. */
-    private void flush() {
+    /**
+     * Moves the double accumulators into the integers; each is an integer number of its grid steps below 2^53. Reads,
+     * merges and serialization do it anyway; calling it on the thread that added the values moves that work there.
+     */
+    public void flush() {
         if (pending == 0) return;
         for (int k = 0; k < hi.length; k++) {
             long a = (long) coarse[k];

@@ -40,10 +40,11 @@ public final class LocalTaskRunner implements TaskRunner {
             for (TaskSpec s : slice) {
                 acc.add(experiment.algorithm().adapt(l, meta, experiment.trainTask(s)));
             }
+            acc.flush(); // here, in parallel, rather than in the merge on the calling thread
             return List.of(acc);
         });
-        MetaGradientAccumulator total = new MetaGradientAccumulator(meta.length);
-        parts.forEach(total::merge);
+        MetaGradientAccumulator total = parts.get(0);
+        for (MetaGradientAccumulator p : parts.subList(1, parts.size())) total.merge(p);
         return total;
     }
 

@@ -46,6 +46,12 @@ public final class MetaGradientAccumulator implements Serializable {
         return this;
     }
 
+    /** Settles pending additions ({@link ExactSum#flush}): on the thread that added them, before a merge elsewhere. */
+    public void flush() {
+        gradient.flush();
+        losses.flush();
+    }
+
     public long count() {
         return count;
     }
