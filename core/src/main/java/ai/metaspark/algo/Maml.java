@@ -88,10 +88,9 @@ public final class Maml implements MetaAlgorithm {
         int p = meta.length - o.batchNorm().extraLength() - o.rule().extraLength();
         Path path = forward(learner, meta, p, task);
         double[] v = new double[p];
-        double post = learner.gradient(path.adapted(), task.query(), v);
+        double[] post = learner.gradientAndAccuracy(path.adapted(), task.query(), v);
         double[] metaGradient = backward(learner, meta, task, path, v);
-        return new TaskOutcome(metaGradient, path.preLoss(), post, path.preAccuracy(),
-                learner.accuracyOrZero(path.adapted(), task.query()));
+        return new TaskOutcome(metaGradient, path.preLoss(), post[0], path.preAccuracy(), post[1]);
     }
 
     /** The inner loop on the support set: p_0..p_k, and the support gradient at each p_j (one scratch array when unused). */
@@ -108,10 +107,12 @@ public final class Maml implements MetaAlgorithm {
         for (int j = 0; j < k; j++) {
             steps[j] = o.rule().step(meta, j);
             grads[j] = scratch != null ? scratch : new double[p];
-            double loss = learner.gradient(ps[j], task.support(), grads[j]);
             if (j == 0) {
-                preLoss = loss;
-                preAccuracy = learner.accuracyOrZero(ps[0], task.support());
+                double[] pre = learner.gradientAndAccuracy(ps[0], task.support(), grads[0]);
+                preLoss = pre[0];
+                preAccuracy = pre[1];
+            } else {
+                learner.gradient(ps[j], task.support(), grads[j]);
             }
             u = steps[j].step(u, grads[j]);
             ps[j + 1] = o.batchNorm().forward(meta, u, j + 1);

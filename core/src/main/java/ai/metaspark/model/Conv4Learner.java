@@ -54,6 +54,14 @@ public final class Conv4Learner implements Learner, AutoCloseable {
         return net.gradient(params, data.x(), labels(data), grad);
     }
 
+    /** The accuracy from the gradient pass's own logits: no look-up (and no parameter comparison) for a kept pass. */
+    @Override
+    public double[] gradientAndAccuracy(double[] params, Batch data, double[] grad) {
+        int[] labels = labels(data);
+        double loss = net.gradient(params, data.x(), labels, grad);
+        return new double[] {loss, Learners.labelAccuracy(net.lastLogits(), labels, data.outDim())};
+    }
+
     @Override
     public void hessianVector(double[] params, Batch data, double[] v, double[] out) {
         net.hessianVector(params, data.x(), labels(data), v, out);

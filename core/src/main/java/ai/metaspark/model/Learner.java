@@ -16,6 +16,15 @@ public interface Learner {
     /** Writes the gradient of the mean loss into {@code grad} and returns the loss. */
     double gradient(double[] params, Batch data, double[] grad);
 
+    /**
+     * {@link #gradient}, and {@link #accuracyOrZero} at the same parameters and data: {@code {loss, accuracy}}. A learner
+     * that keeps the pass's outputs overrides it to take the accuracy from them instead of looking the pass up again.
+     */
+    default double[] gradientAndAccuracy(double[] params, Batch data, double[] grad) {
+        double loss = gradient(params, data, grad);
+        return new double[] {loss, accuracyOrZero(params, data)};
+    }
+
     /** Writes {@code H v} into {@code out}, H being the Hessian of the mean loss at {@code params}. */
     void hessianVector(double[] params, Batch data, double[] v, double[] out);
 

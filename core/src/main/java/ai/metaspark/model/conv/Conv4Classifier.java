@@ -201,6 +201,12 @@ public final class Conv4Classifier implements AutoCloseable {
         for (int i = 0; i < h0; i++) out[i] = convScratch[i];
     }
 
+    /** The logits of the last {@link #gradient}, row-major {@code [n, classes]} (not a copy: read, do not keep). */
+    public double[] lastLogits() {
+        if (current == null || !current.hasGradient) throw new IllegalStateException("lastLogits needs a gradient first");
+        return current.z;
+    }
+
     /** Gradient passes run so far (each {@link #gradient}, and each product that found no kept pass). */
     long passes() {
         return passes;

@@ -26,7 +26,10 @@ interface Conv4Passes extends AutoCloseable {
     /** R of the conv parameters' gradient into {@code hv}, from R of the embedding gradient, after {@link #directionalForward}. */
     void directionalBackward(float[] rDEmb, float[] hv);
 
-    /** Whether the parameters loaded last are the first {@link Conv4Spec#numParams()} entries of {@code params}. */
+    /**
+     * Whether the parameters loaded last are, as the floats the network computes with, the first
+     * {@link Conv4Spec#numParams()} entries of {@code params} (its passes at them have the same bits).
+     */
     boolean holds(double[] params);
 
     /** How many times parameters with new values were loaded. */

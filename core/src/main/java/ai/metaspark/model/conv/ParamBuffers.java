@@ -7,9 +7,9 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * The parameters and their gradients in oneDNN memories of the user layouts (conv weights OIHW, gamma and beta as
  * vectors), shared by every batch size's plan. {@link #load} copies a flat vector in, {@link #store} copies the
- * gradients out, both in {@link Conv4Spec}'s flat layout. {@link #version()} changes whenever the loaded values do,
- * so that a plan reorders the weights into its primitives' layouts only then: MAML's support passes of one meta-step
- * all run at the same theta.
+ * gradients out, both in {@link Conv4Spec}'s flat layout. {@link #version()} changes with each load, so that a plan
+ * reorders the weights into its primitives' layouts only then; the network loads only values it does not hold
+ * ({@link LoadedParams}): MAML's support passes of one meta-step all run at the same theta.
  */
 final class ParamBuffers {
     final memory[] w;
@@ -25,7 +25,6 @@ final class ParamBuffers {
     private final FloatPointer[] dgammaP;
     private final FloatPointer[] dbetaP;
     private final Conv4Spec spec;
-    private final float[] loaded;
     private long version;
 
     ParamBuffers(Conv4Spec spec, engine eng, NativeScope scope) {
@@ -43,7 +42,6 @@ final class ParamBuffers {
         betaP = new FloatPointer[n];
         dgammaP = new FloatPointer[n];
         dbetaP = new FloatPointer[n];
-        loaded = new float[spec.numParams()];
         for (int b = 0; b < n; b++) {
             long[] wDims = {spec.filters(), spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL};
             memory.desc wd = scope.keep(new memory.desc(wDims, memory.data_type.f32, memory.format_tag.oihw));
@@ -63,25 +61,13 @@ final class ParamBuffers {
         }
     }
 
-    /** Copies {@code params} (its first {@link Conv4Spec#numParams()} values) in, unless they are the ones loaded last. */
-    void load(float[] params) {
-        int count = loaded.length;
-        if (version > 0 && java.util.Arrays.equals(params, 0, count, loaded, 0, count)) {
-            return;
-        }
-        System.arraycopy(params, 0, loaded, 0, count);
-        version++;
-        put(loaded);
-    }
-
     /**
-     * Copies {@code params} (its first {@link Conv4Spec#numParams()} values, as floats) in: the caller knows they are
-     * new ({@link LoadedParams}), so they are converted straight into the copy kept for {@link #load} and not compared.
+     * Copies {@code params} (its first {@link Conv4Spec#numParams()} values) in; the caller ({@link LoadedParams})
+     * has made sure they are new.
      */
-    void loadNew(double[] params) {
-        Conv4Net.toFloat(params, loaded);
+    void load(float[] params) {
         version++;
-        put(loaded);
+        put(params);
     }
 
     private void put(float[] params) {
