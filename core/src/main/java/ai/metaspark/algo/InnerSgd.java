@@ -9,7 +9,7 @@ import java.util.function.IntFunction;
 
 /**
  * The inner loop: plain gradient descent {@code theta <- theta - alpha * grad L_support(theta)}, with one learning rate
- * or one per parameter (Meta-SGD). Immutable; the arrays it returns are new.
+ * or one per parameter (Meta-SGD). Immutable; the arrays it returns are new unless the caller passes its own.
  */
 public final class InnerSgd {
     private final double rate;
@@ -31,7 +31,11 @@ public final class InnerSgd {
 
     /** theta - alpha * grad, as a new array. */
     public double[] step(double[] theta, double[] grad) {
-        double[] next = new double[theta.length];
+        return step(theta, grad, new double[theta.length]);
+    }
+
+    /** theta - alpha * grad, into {@code next} (which may not be {@code grad}); returns it. */
+    public double[] step(double[] theta, double[] grad, double[] next) {
         for (int k = 0; k < theta.length; k++) {
             next[k] = theta[k] - (rates == null ? rate : rates[k]) * grad[k];
         }

@@ -114,7 +114,7 @@ public final class Maml implements MetaAlgorithm {
             } else {
                 learner.gradient(ps[j], task.support(), grads[j]);
             }
-            u = steps[j].step(u, grads[j]);
+            u = steps[j].step(u, grads[j], Scratch.of(Scratch.INNER + j, p)); // p_j+1 lives until adapt returns
             ps[j + 1] = o.batchNorm().forward(meta, u, j + 1);
         }
         return new Path(ps, grads, steps, preLoss, preAccuracy);

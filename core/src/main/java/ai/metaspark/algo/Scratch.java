@@ -6,8 +6,9 @@ package ai.metaspark.algo;
  * asks for the same slot again; never return one to a caller.
  */
 final class Scratch {
-    private static final int SLOTS = 2;
-    private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[SLOTS][]);
+    /** The first slot of the inner loop's parameters: {@code INNER + j} holds {@code p_j+1} ({@link Maml}). */
+    static final int INNER = 2;
+    private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[INNER][]);
 
     private Scratch() {
     }
@@ -15,6 +16,7 @@ final class Scratch {
     /** This thread's work array of {@code slot} with {@code length} entries (its contents are left over). */
     static double[] of(int slot, int length) {
         double[][] arrays = ARRAYS.get();
+        if (slot >= arrays.length) ARRAYS.set(arrays = java.util.Arrays.copyOf(arrays, slot + 1));
         double[] a = arrays[slot];
         if (a == null || a.length != length) arrays[slot] = a = new double[length];
         return a;
