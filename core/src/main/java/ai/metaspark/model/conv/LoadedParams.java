@@ -51,7 +51,11 @@ final class LoadedParams {
     }
 
     private static boolean sameAsFloats(double[] d, float[] f) {
-        if (BatchNormR.VECTOR_API) return Lanes.sameAsFloats(d, f);
+        return BatchNormR.VECTOR_API ? Lanes.sameAsFloats(d, f) : sameAsFloatsLoop(d, f);
+    }
+
+    /** The comparison without the Vector API. */
+    static boolean sameAsFloatsLoop(double[] d, float[] f) {
         for (int i = 0; i < f.length; i++) {
             if ((float) d[i] != f[i]) return false;
         }

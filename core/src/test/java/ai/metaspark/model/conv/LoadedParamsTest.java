@@ -22,10 +22,12 @@ class LoadedParamsTest {
             double[] q = p.clone();
             q[i] = Math.nextUp((float) p[i]);
             assertFalse(loaded.holds(q), "a float difference at " + i + " of " + n);
+            assertFalse(LoadedParams.sameAsFloatsLoop(q, loaded.set(p)), "the loop finds it too, at " + i);
             double[] sameFloat = p.clone();
             sameFloat[i] = (float) p[i] + Math.ulp(p[i]) * 0.25;
             if ((float) sameFloat[i] == (float) p[i]) assertTrue(loaded.holds(sameFloat), "equal as floats at " + i);
         }
+        assertTrue(LoadedParams.sameAsFloatsLoop(p, loaded.set(p)));
         loaded.clear();
         assertFalse(loaded.holds(p));
     }
