@@ -111,12 +111,8 @@ public final class ExactSum implements Serializable {
      */
     private void addSplit(int k, double x) {
         double a = (x + ROUND_COARSE) - ROUND_COARSE;
-        double r = x - a;
-        double b = (r + ROUND_MIDDLE) - ROUND_MIDDLE;
-        double s = x / (Math.abs(x) + Double.MIN_VALUE);
         coarse[k] += a;
-        middle[k] += b;
-        fine[k] += s * Math.floor(s * (r - b) * 0x1p64) * 0x1p-64;
+        addRest(k, x, x - a);
     }
 
     /**
@@ -125,10 +121,15 @@ public final class ExactSum implements Serializable {
      * traffic per value; the same bits).
      */
     private void addSplitSmall(int k, double x) {
-        double b = (x + ROUND_MIDDLE) - ROUND_MIDDLE;
+        addRest(k, x, x);
+    }
+
+    /** The middle and fine parts of {@code r}, x less its coarse part, into their accumulators (see {@link #addSplit}). */
+    private void addRest(int k, double x, double r) {
+        double b = (r + ROUND_MIDDLE) - ROUND_MIDDLE;
         double s = x / (Math.abs(x) + Double.MIN_VALUE);
         middle[k] += b;
-        fine[k] += s * Math.floor(s * (x - b) * 0x1p64) * 0x1p-64;
+        fine[k] += s * Math.floor(s * (r - b) * 0x1p64) * 0x1p-64;
     }
 
     private void bins() {

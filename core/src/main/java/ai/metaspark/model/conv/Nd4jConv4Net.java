@@ -217,7 +217,7 @@ final class Nd4jConv4Net implements Conv4Passes {
     @Override
     public void close() {
         for (Block k : blocks) {
-            k.in = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.rin = k.rxh = null;
+            k.in = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.meanGxhXh = k.rin = k.rxh = null;
         }
         forwardDone = false;
     }

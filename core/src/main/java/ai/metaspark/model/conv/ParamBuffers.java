@@ -67,10 +67,6 @@ final class ParamBuffers {
      */
     void load(float[] params) {
         version++;
-        put(params);
-    }
-
-    private void put(float[] params) {
         for (int b = 0; b < spec.blocks(); b++) {
             wP[b].put(params, spec.weightOffset(b), spec.weightCount(b));
             gammaP[b].put(params, spec.gammaOffset(b), spec.filters());
