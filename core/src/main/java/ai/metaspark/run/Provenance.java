@@ -36,9 +36,34 @@ public final class Provenance {
         p.put("nd4j_compute", Conv4Backend.nd4jCompute()); // with the recipe's backend key: what backend auto chose
         p.put("java", System.getProperty("java.version"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        p.put("cpu", cpu());
         data.ifPresent(location -> p.put("data", dataChecksums(location)));
         p.put("created", Instant.now().toString());
         return p;
+    }
+
+    /**
+     * The processor, as speed figures need it: {@code /proc/cpuinfo}'s model name, family and model, and the cores
+     * this JVM may use ("Intel(R) Xeon(R) Processor @ 2.80GHz (family 6 model 106), 2 cores"); the architecture and
+     * core count alone where there is no {@code /proc/cpuinfo}.
+     */
+    public static String cpu() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<String, String> fields = new LinkedHashMap<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    if (!fields.isEmpty()) break; // the first processor's block is enough
+                    continue;
+                }
+                fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch") + ", " + cores + " cores";
+        }
+        return fields.getOrDefault("model name", System.getProperty("os.arch")) + " (family " + fields.getOrDefault("cpu family", "?")
+                + " model " + fields.getOrDefault("model", "?") + "), " + cores + " cores";
     }
 
     /** The commit the classes were built from ({@code -dirty} with uncommitted changes), or "unknown". */

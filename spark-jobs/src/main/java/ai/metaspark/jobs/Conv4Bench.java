@@ -3,6 +3,7 @@ package ai.metaspark.jobs;
 import ai.metaspark.model.conv.Conv4Net;
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.model.conv.Conv4Spec.Variant;
+import ai.metaspark.run.Provenance;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -62,7 +63,7 @@ public final class Conv4Bench {
             }
         }
         peak = Math.max(peak, sgemmPeak());
-        out.printf(Locale.ROOT, "sgemm peak (oneDNN sgemm %d^3 on the same threads, best of %d samples): %.1f GFLOP/s%n%n",
+        out.printf(Locale.ROOT, "on %s; sgemm peak (oneDNN sgemm %d^3 on the same threads, best of %d samples): %.1f GFLOP/s%n%n", Provenance.cpu(),
                 GEMM, 5 * (rows.size() + 1), peak);
         out.println("| variant | batch | images/s (median) | ms per batch | conv GFLOP/s | % of sgemm peak |");
         out.println("| --- | --- | --- | --- | --- | --- |");

@@ -2,6 +2,7 @@ package ai.metaspark.jobs;
 
 import ai.metaspark.model.conv.Conv4Spec;
 import ai.metaspark.recipe.Recipe;
+import ai.metaspark.run.Provenance;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.LocalTaskRunner;
 import ai.metaspark.train.MetaTrainer;
@@ -53,8 +54,9 @@ public final class MamlBench {
     public void run() {
         double peak1 = new Conv4Bench(3, 1, out).sgemmPeak();
         double peak2 = new Conv4Bench(3, 2, out).sgemmPeak();
-        out.printf(Locale.ROOT, "ms per meta-step (median of %d rounds of %d steps after a warm-up round), OMP_NUM_THREADS=%s; "
-                + "sgemm peak: %.0f GFLOP/s on 1 thread, %.0f on 2%n%n", rounds, steps, System.getenv("OMP_NUM_THREADS"), peak1, peak2);
+        out.printf(Locale.ROOT, "ms per meta-step (median of %d rounds of %d steps after a warm-up round), OMP_NUM_THREADS=%s, on %s; "
+                + "sgemm peak: %.0f GFLOP/s on 1 thread, %.0f on 2%n%n", rounds, steps, System.getenv("OMP_NUM_THREADS"),
+                Provenance.cpu(), peak1, peak2);
         out.println("| setting | algorithm | threads | ms/step | conv GFLOP per step | limit ms/step | share of limit |");
         out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (Setting s : SETTINGS) {
