@@ -4,24 +4,34 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Conv-4's passes on ND4J operations (libnd4j's {@code conv2d}, {@code conv2d_bp}, {@code maxpool2d},
- * {@code maxpool2d_bp}, {@code avgpool2d}, reductions and broadcasts), f32, NCHW: they run on whichever ND4J backend is
- * on the class path, nd4j-native on a CPU, nd4j-cuda (with cuDNN) on a GPU. The same network, parameter layout and
- * batch norm on the batch statistics as {@link Conv4Net} (oneDNN), which it matches to f32 rounding.
+ * Conv-4's passes on ND4J operations (libnd4j's {@code im2col}, {@code col2im}, batched {@code matmul},
+ * {@code maxpool2d}, {@code maxpool2d_bp}, {@code avgpool2d}, reductions and broadcasts), f32, NCHW: they run on
+ * whichever ND4J backend is on the class path, nd4j-native on a CPU, nd4j-cuda on a GPU. The same network, parameter
+ * layout and batch norm on the batch statistics as {@link Conv4Net} (oneDNN), which it matches to f32 rounding.
+ *
+ * <p><b>Tasks side by side.</b> One call computes the passes of T tasks of n images each, every task under its own
+ * parameters and with its own batch statistics ({@link #forward(double[][], double[][], int)} and the batched
+ * backward and R-operator): the T n images go through each operation together, so that one kernel launch does the
+ * work of T tasks (per-call launch cost is what makes small networks slow on GPUs). A convolution under per-task
+ * weights is {@code im2col} of all images, then one batched matrix product {@code [T, O, K] x [T, K, n P]}
+ * (K = input channels x 3 x 3, P = output positions); its backward is the two products with a transposed factor and
+ * {@code col2im}. Batch norm reduces each task's {@code [n, C, H, W]} slab separately. Each task's matrices are
+ * multiplied alone, so a task's results do not depend on which tasks share its call; the single-task
+ * {@link Conv4Passes} methods are the same computation with T = 1.
  *
  * <p>Per block: {@code z = conv(x, W)} (SAME padding, TF-style: the extra row and column of an odd total at the
  * bottom and right, as {@link Conv4Spec#padAfter}), {@code xh = (z - mean z) s}, {@code s = (var z + eps)^-1/2},
  * {@code a = relu(g xh + t)}, then a 2x2 max-pool (POOL). The backward pass runs through the batch statistics:
  * {@code gz = s (gxh - mean gxh - xh mean(gxh xh))} with {@code gxh = g [a > 0] ga}. The R-operator (exact
- * Hessian-vector products, Pearlmutter 1994) is that of {@link Conv4RPass} and {@link BatchNormR}, written as whole-array
- * operations; convolution is bilinear, so {@code R z = conv(R x, W) + conv(x, V_W)}, and one {@code conv2d_bp} call
- * gives {@code bwdData(dy, W)} and {@code bwdW(x, dy)} together. The equations are in docs/algorithms.md ("Exact
- * Hessian-vector products on Conv-4").
+ * Hessian-vector products, Pearlmutter 1994) is that of {@link Conv4RPass} and {@link BatchNormR}, written as
+ * whole-array operations; convolution is bilinear, so {@code R z = conv(R x, W) + conv(x, V_W)}. The equations are
+ * in docs/algorithms.md ("Exact Hessian-vector products on Conv-4").
  *
  * <p>Not thread-safe: one instance per thread.
  */
@@ -30,17 +40,24 @@ final class Nd4jConv4Net implements Conv4Passes {
     private final Block[] blocks;
     private final LoadedParams loaded;
     private long loads;
+    /** Tasks (T) and images per task (n) of the last forward. */
+    private int tasks;
     private int n;
     private boolean forwardDone;
     private boolean backwardDone;
     private boolean rForwardDone;
 
-    /** One block's parameters (as loaded) and what its last forward, backward and R-forward left behind. */
+    /**
+     * One block's parameters (as loaded: {@code w [T, O, K]}, {@code g} and {@code t [T, C]}) and what its last
+     * forward, backward and R-forward left behind. Per-channel values are {@code [T, C]}; {@code cols} and
+     * {@code rcols} are the im2col of the block's input and of its R, task-major {@code [T, K, n P]}.
+     */
     private static final class Block {
         INDArray w;
         INDArray g;
         INDArray t;
-        INDArray in;
+        INDArray cols;
+        int inSize;
         INDArray s;
         INDArray xh;
         INDArray a;
@@ -52,7 +69,7 @@ final class Nd4jConv4Net implements Conv4Passes {
         INDArray meanGxhXh;
         INDArray vw;
         INDArray vg;
-        INDArray rin;
+        INDArray rcols;
         INDArray rxh;
         INDArray meanXhRz;
     }
@@ -66,147 +83,212 @@ final class Nd4jConv4Net implements Conv4Passes {
 
     @Override
     public double[] forward(double[] params, double[] x, int n) {
+        checkParams(params);
+        if (n < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + n);
+        Conv4Net.check("x (n x " + spec.inputSize() + ")", x.length, (long) n * spec.inputSize());
+        if (tasks != 1 || !loaded.holds(params)) {
+            load(new double[][] {params});
+            loaded.set(params);
+        }
+        return run(new double[][] {x}, n)[0];
+    }
+
+    /**
+     * Embeddings {@code [n, embeddingSize]} of each task's n images {@code x[t]} under its parameters
+     * {@code params[t]} (the first {@link Conv4Spec#numParams()} entries), all tasks in one pass.
+     */
+    double[][] forward(double[][] params, double[][] x, int n) {
+        if (params.length != x.length || params.length < 1) {
+            throw new IllegalArgumentException("need as many parameter vectors as image sets, at least one: " + params.length
+                    + " and " + x.length);
+        }
+        if (n < 1) throw new IllegalArgumentException("images per task must be >= 1, got " + n);
+        for (int t = 0; t < params.length; t++) {
+            checkParams(params[t]);
+            Conv4Net.check("x[" + t + "] (n x " + spec.inputSize() + ")", x[t].length, (long) n * spec.inputSize());
+        }
+        load(params);
+        loaded.clear();
+        return run(x, n);
+    }
+
+    private void checkParams(double[] params) {
         if (params.length < spec.numParams()) {
             throw new IllegalArgumentException("params has length " + params.length + ", expected at least " + spec.numParams());
         }
-        Conv4Net.check("x (n x " + spec.inputSize() + ")", x.length, (long) n * spec.inputSize());
-        if (n < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + n);
-        if (!loaded.holds(params)) load(params);
+    }
+
+    private double[][] run(double[][] x, int n) {
         this.n = n;
-        INDArray in = Nd4j.createFromArray(Conv4Net.toFloat(x, new float[x.length]))
-                .reshape('c', n, spec.channels(), spec.imageSize(), spec.imageSize());
+        int size = spec.imageSize();
+        INDArray in = Nd4j.createFromArray(concat(x)).reshape('c', (long) tasks * n, spec.channels(), size, size);
         for (int b = 0; b < blocks.length; b++) {
             in = blockForward(b, in);
         }
         forwardDone = true;
         backwardDone = false;
         rForwardDone = false;
-        return toDoubles(embedding(in));
+        return rowsPerTask(embedding(in));
     }
 
-    private void load(double[] params) {
+    /** Each block's {@code [T, O, K]} weights and {@code [T, C]} scale and shift from the tasks' parameter vectors. */
+    private void load(double[][] params) {
+        tasks = params.length;
         for (int b = 0; b < blocks.length; b++) {
             Block k = blocks[b];
-            k.w = slice(params, spec.weightOffset(b), spec.weightCount(b)).reshape('c', spec.filters(), spec.inChannels(b),
-                    Conv4Spec.KERNEL, Conv4Spec.KERNEL);
-            k.g = slice(params, spec.gammaOffset(b), spec.filters());
-            k.t = slice(params, spec.betaOffset(b), spec.filters());
+            k.w = gather(params, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
+            k.g = gather(params, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            k.t = gather(params, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
         }
-        loaded.set(params);
         loads++;
     }
 
     private INDArray blockForward(int b, INDArray in) {
         Block k = blocks[b];
-        k.in = in;
-        INDArray z = conv(in, k.w, b);
-        INDArray mean = z.mean(0, 2, 3);
-        k.s = Transforms.pow(z.var(false, 0, 2, 3).addi(Conv4Spec.BN_EPS), -0.5, false);
-        k.xh = perChannel(perChannelAdd(z, mean.neg()), k.s);
-        k.a = Transforms.relu(perChannelAdd(perChannel(k.xh, k.g), k.t), false);
+        k.inSize = (int) in.size(2);
+        k.cols = im2col(in, b);
+        INDArray z = conv(k.w, k.cols, b);
+        k.s = Transforms.pow(perTaskChannel(z).var(false, 1, 3).addi(Conv4Spec.BN_EPS), -0.5, false);
+        k.xh = scale(centered(z), k.s);
+        k.a = Transforms.relu(shift(scale(k.xh, k.g), k.t), false);
         k.mask = k.a.gt(0).castTo(DataType.FLOAT);
         return pooled() ? pool("maxpool2d", k.a) : k.a;
     }
 
     private INDArray embedding(INDArray last) {
-        return pooled() ? last.reshape('c', n, spec.embeddingSize()) : last.mean(2, 3);
+        return pooled() ? last.reshape('c', (long) tasks * n, spec.embeddingSize()) : last.mean(2, 3);
     }
 
-    /** The gradient at the last block's output for {@code dEmb}, the gradient at the embedding. */
+    /** The gradient at the last block's output for {@code dEmb}, the gradient at the embedding ({@code [T n, E]}). */
     private INDArray embeddingGradient(INDArray dEmb) {
         int h = spec.spatialIn(spec.blocks());
-        if (pooled()) return dEmb.reshape('c', n, spec.filters(), h, h);
-        INDArray out = Nd4j.create(DataType.FLOAT, n, spec.filters(), h, h);
+        long images = (long) tasks * n;
+        if (pooled()) return dEmb.reshape('c', images, spec.filters(), h, h);
+        INDArray out = Nd4j.create(DataType.FLOAT, images, spec.filters(), h, h);
         return Nd4j.getExecutioner().exec(new BroadcastAddOp(out, dEmb.div(h * h), out.ulike(), 0, 1));
     }
 
     @Override
     public void backward(double[] dEmb, double[] grad, double[] dx) {
+        backward(new double[][] {dEmb}, new double[][] {grad}, dx == null ? null : new double[][] {dx});
+    }
+
+    /**
+     * Backward of the last forward, task by task: from each task's embedding gradient {@code dEmb[t]}, writes its
+     * parameter gradient into the first {@link Conv4Spec#numParams()} entries of {@code grad[t]} and, when {@code dx}
+     * is not null, its input gradient into {@code dx[t]}.
+     */
+    void backward(double[][] dEmb, double[][] grad, double[][] dx) {
         if (!forwardDone) throw new IllegalStateException("backward needs a forward first");
-        Conv4Net.check("dEmb", dEmb.length, (long) n * spec.embeddingSize());
-        if (grad.length < spec.numParams()) {
-            throw new IllegalArgumentException("grad has length " + grad.length + ", expected at least " + spec.numParams());
+        checkTasks("dEmb", dEmb.length);
+        checkTasks("grad", grad.length);
+        for (int t = 0; t < tasks; t++) {
+            Conv4Net.check("dEmb[" + t + "]", dEmb[t].length, (long) n * spec.embeddingSize());
+            checkParams(grad[t]);
+            if (dx != null) Conv4Net.check("dx[" + t + "]", dx[t].length, (long) n * spec.inputSize());
         }
-        if (dx != null) Conv4Net.check("dx", dx.length, (long) n * spec.inputSize());
-        INDArray gOut = embeddingGradient(Nd4j.createFromArray(Conv4Net.toFloat(dEmb, new float[dEmb.length])).reshape('c', n, -1));
+        INDArray gOut = embeddingGradient(Nd4j.createFromArray(concat(dEmb)).reshape('c', (long) tasks * n, -1));
         for (int b = blocks.length - 1; b >= 0; b--) {
             Block k = blocks[b];
             INDArray ga = pooled() ? poolBackward(k.a, gOut) : gOut;
             k.gy = ga.mul(k.mask);
-            put(grad, spec.gammaOffset(b), k.gy.mul(k.xh).sum(0, 2, 3));
-            put(grad, spec.betaOffset(b), k.gy.sum(0, 2, 3));
-            k.gxh = perChannel(k.gy, k.g);
-            k.meanGxhXh = k.gxh.mul(k.xh).mean(0, 2, 3);
+            scatter(grad, spec.gammaOffset(b), channelSums(k.gy.mul(k.xh)));
+            scatter(grad, spec.betaOffset(b), channelSums(k.gy));
+            k.gxh = scale(k.gy, k.g);
+            k.meanGxhXh = channelMeans(k.gxh.mul(k.xh));
             k.gz = normalizedGradient(k, k.gxh, k.meanGxhXh);
-            INDArray[] bp = convBackward(k.in, k.w, k.gz, b);
-            put(grad, spec.weightOffset(b), bp[1]);
-            gOut = bp[0];
+            INDArray gzm = taskMajor(k.gz);
+            scatter(grad, spec.weightOffset(b), weightGradient(gzm, k.cols));
+            if (b > 0 || dx != null) gOut = col2im(Nd4j.matmul(k.w, gzm, true, false, false), b, k.inSize);
         }
-        if (dx != null) copy(gOut, dx);
+        if (dx != null) split(gOut, dx);
         backwardDone = true;
         rForwardDone = false;
     }
 
     /**
-     * Batch norm's backward through the batch statistics: {@code s (d - mean d - xh mean(d xh))} for the gradient d at
-     * xh, given its per-channel {@code mean(d xh)}.
+     * Batch norm's backward through each task's batch statistics: {@code s (d - mean d - xh mean(d xh))} for the
+     * gradient d at xh, given its per-channel {@code mean(d xh)}.
      */
-    private static INDArray normalizedGradient(Block k, INDArray d, INDArray meanDXh) {
-        INDArray centered = perChannelAdd(d, d.mean(0, 2, 3).neg());
-        return perChannel(centered.subi(perChannel(k.xh, meanDXh)), k.s);
+    private INDArray normalizedGradient(Block k, INDArray d, INDArray meanDXh) {
+        return scale(centered(d).subi(scale(k.xh, meanDXh)), k.s);
     }
 
     @Override
     public float[] directionalForward(float[] v) {
+        return directionalForward(new float[][] {v})[0];
+    }
+
+    /** R of each task's last embeddings along its direction {@code v[t]} (conv parameters); needs the backward first. */
+    float[][] directionalForward(float[][] v) {
         if (!backwardDone) throw new IllegalStateException("the R-operator needs the forward's backward first");
-        Conv4Net.check("v", v.length, spec.numParams());
+        checkTasks("v", v.length);
+        for (int t = 0; t < tasks; t++) Conv4Net.check("v[" + t + "]", v[t].length, spec.numParams());
         INDArray rIn = null;
         for (int b = 0; b < blocks.length; b++) {
             Block k = blocks[b];
-            k.vw = Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, spec.weightOffset(b), spec.weightOffset(b) + spec.weightCount(b)))
-                    .reshape('c', spec.filters(), spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL);
-            k.vg = Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, spec.gammaOffset(b), spec.gammaOffset(b) + spec.filters()));
-            INDArray vt = Nd4j.createFromArray(java.util.Arrays.copyOfRange(v, spec.betaOffset(b), spec.betaOffset(b) + spec.filters()));
-            k.rin = rIn;
-            INDArray rz = conv(k.in, k.vw, b);
-            if (rIn != null) rz.addi(conv(rIn, k.w, b));
-            k.meanXhRz = rz.mul(k.xh).mean(0, 2, 3);
-            k.rxh = perChannel(perChannelAdd(rz, rz.mean(0, 2, 3).neg()).subi(perChannel(k.xh, k.meanXhRz)), k.s);
-            INDArray ra = perChannelAdd(perChannel(k.xh, k.vg).addi(perChannel(k.rxh, k.g)), vt).muli(k.mask);
+            k.vw = gather(v, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
+            k.vg = gather(v, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            INDArray vt = gather(v, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            k.rcols = rIn == null ? null : im2col(rIn, b);
+            INDArray rz = conv(k.vw, k.cols, b);
+            if (rIn != null) rz.addi(conv(k.w, k.rcols, b));
+            k.meanXhRz = channelMeans(rz.mul(k.xh));
+            k.rxh = scale(centered(rz).subi(scale(k.xh, k.meanXhRz)), k.s);
+            INDArray ra = shift(scale(k.xh, k.vg).addi(scale(k.rxh, k.g)), vt).muli(k.mask);
             rIn = pooled() ? poolR(k.a, ra) : ra;
         }
         rForwardDone = true;
-        return embedding(rIn).dup('c').data().asFloat();
+        INDArray r = embedding(rIn).dup('c');
+        float[][] out = new float[tasks][];
+        int per = n * spec.embeddingSize();
+        for (int t = 0; t < tasks; t++) {
+            out[t] = r.reshape('c', tasks, per).getRow(t).dup().data().asFloat();
+        }
+        return out;
     }
 
     @Override
     public void directionalBackward(float[] rDEmb, float[] hv) {
+        directionalBackward(new float[][] {rDEmb}, new float[][] {hv});
+    }
+
+    /** R of each task's conv parameter gradient into {@code hv[t]}, from R of its embedding gradient. */
+    void directionalBackward(float[][] rDEmb, float[][] hv) {
         if (!rForwardDone) throw new IllegalStateException("directionalBackward needs directionalForward first");
-        Conv4Net.check("rDEmb", rDEmb.length, (long) n * spec.embeddingSize());
-        Conv4Net.check("hv", hv.length, spec.numParams());
-        INDArray rgOut = embeddingGradient(Nd4j.createFromArray(rDEmb.clone()).reshape('c', n, -1));
+        checkTasks("rDEmb", rDEmb.length);
+        checkTasks("hv", hv.length);
+        for (int t = 0; t < tasks; t++) {
+            Conv4Net.check("rDEmb[" + t + "]", rDEmb[t].length, (long) n * spec.embeddingSize());
+            Conv4Net.check("hv[" + t + "]", hv[t].length, spec.numParams());
+        }
+        INDArray rgOut = embeddingGradient(Nd4j.createFromArray(concat(rDEmb)).reshape('c', (long) tasks * n, -1));
         for (int b = blocks.length - 1; b >= 0; b--) {
             Block k = blocks[b];
             INDArray rga = pooled() ? poolBackward(k.a, rgOut) : rgOut;
             INDArray rgy = rga.mul(k.mask);
-            put(hv, spec.gammaOffset(b), rgy.mul(k.xh).addi(k.gy.mul(k.rxh)).sum(0, 2, 3));
-            put(hv, spec.betaOffset(b), rgy.sum(0, 2, 3));
-            INDArray rgxh = perChannel(k.gy, k.vg).addi(perChannel(rgy, k.g));
-            INDArray rgz = normalizedGradient(k, rgxh, rgxh.mul(k.xh).mean(0, 2, 3))     // s (R gxh - mean - xh mean(xh R gxh))
-                    .subi(perChannel(perChannel(k.rxh, k.meanGxhXh), k.s))                 // - s Rxh mean(gxh xh)
-                    .subi(perChannel(perChannel(k.xh, k.gxh.mul(k.rxh).mean(0, 2, 3)), k.s)) // - s xh mean(gxh Rxh)
-                    .subi(perChannel(k.gz, k.meanXhRz.mul(k.s)));                        // - s mean(xh Rz) gz
-            INDArray[] viaW = convBackward(k.in, k.w, rgz, b);                           // bwdData(R gz, W), bwdW(x, R gz)
-            INDArray rgw = viaW[1];
-            if (k.rin != null) rgw.addi(convBackward(k.rin, k.w, k.gz, b)[1]);          // + bwdW(R x, gz)
-            put(hv, spec.weightOffset(b), rgw);
-            if (b > 0) rgOut = viaW[0].addi(convBackward(k.in, k.vw, k.gz, b)[0]);      // + bwdData(gz, V_W)
+            scatter(hv, spec.gammaOffset(b), channelSums(rgy.mul(k.xh).addi(k.gy.mul(k.rxh))));
+            scatter(hv, spec.betaOffset(b), channelSums(rgy));
+            INDArray rgxh = scale(k.gy, k.vg).addi(scale(rgy, k.g));
+            INDArray rgz = normalizedGradient(k, rgxh, channelMeans(rgxh.mul(k.xh)))   // s (R gxh - mean - xh mean(xh R gxh))
+                    .subi(scale(scale(k.rxh, k.meanGxhXh), k.s))                        // - s Rxh mean(gxh xh)
+                    .subi(scale(scale(k.xh, channelMeans(k.gxh.mul(k.rxh))), k.s))      // - s xh mean(gxh Rxh)
+                    .subi(scale(k.gz, k.meanXhRz.mul(k.s)));                            // - s mean(xh Rz) gz
+            INDArray rgzm = taskMajor(rgz);
+            INDArray rgw = weightGradient(rgzm, k.cols);                                // bwdW(x, R gz)
+            INDArray gzm = k.rcols != null || b > 0 ? taskMajor(k.gz) : null;
+            if (k.rcols != null) rgw.addi(weightGradient(gzm, k.rcols));                // + bwdW(R x, gz)
+            scatter(hv, spec.weightOffset(b), rgw);
+            if (b > 0) {                                                                // bwdData(R gz, W) + bwdData(gz, V_W)
+                INDArray rcolsGrad = Nd4j.matmul(k.w, rgzm, true, false, false).addi(Nd4j.matmul(k.vw, gzm, true, false, false));
+                rgOut = col2im(rcolsGrad, b, k.inSize);
+            }
         }
     }
 
     @Override
     public boolean holds(double[] params) {
-        return loaded.holds(params);
+        return tasks == 1 && loaded.holds(params);
     }
 
     @Override
@@ -217,34 +299,107 @@ final class Nd4jConv4Net implements Conv4Passes {
     @Override
     public void close() {
         for (Block k : blocks) {
-            k.in = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.meanGxhXh = k.rin = k.rxh = null;
+            k.cols = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.meanGxhXh = k.rcols = k.rxh = k.meanXhRz = null;
         }
         forwardDone = false;
+        backwardDone = false;
+        rForwardDone = false;
+    }
+
+    private void checkTasks(String what, int count) {
+        if (count != tasks) throw new IllegalArgumentException(what + " holds " + count + " tasks; the last forward ran " + tasks);
     }
 
     private boolean pooled() {
         return spec.variant() == Conv4Spec.Variant.POOL;
     }
 
-    private int[] convArgs() {
-        int st = spec.stride();
-        return new int[] {Conv4Spec.KERNEL, Conv4Spec.KERNEL, st, st, 0, 0, 1, 1, 1, 0, 1}; // SAME, NCHW, weights OIHW
+    /** K of block b: its input channels times the 3x3 kernel. */
+    private int kSize(int b) {
+        return spec.inChannels(b) * Conv4Spec.KERNEL * Conv4Spec.KERNEL;
     }
 
-    private INDArray conv(INDArray in, INDArray w, int b) {
-        int h = spec.convOut(b);
-        INDArray out = Nd4j.create(DataType.FLOAT, in.size(0), spec.filters(), h, h);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in, w).addOutputs(out).addIntegerArguments(convArgs()).build());
+    /** {@code [T n, C, k, k, oh, ow]} columns of the block's input (SAME padding), task-major: {@code [T, K, n P]}. */
+    private INDArray im2col(INDArray in, int b) {
+        int oh = spec.convOut(b);
+        int st = spec.stride();
+        int pad = spec.padBefore(b);
+        INDArray cols = Nd4j.create(DataType.FLOAT, in.size(0), in.size(1), Conv4Spec.KERNEL, Conv4Spec.KERNEL, oh, oh);
+        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(in).addOutputs(cols)
+                .addIntegerArguments(Conv4Spec.KERNEL, Conv4Spec.KERNEL, st, st, pad, pad, 1, 1, 1).build());
+        return cols.reshape('c', tasks, n, kSize(b), (long) oh * oh).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', tasks, kSize(b), (long) n * oh * oh);
+    }
+
+    /** The input gradient {@code [T n, C, size, size]} of task-major column gradients {@code [T, K, n P]}. */
+    private INDArray col2im(INDArray colsGrad, int b, int size) {
+        int oh = spec.convOut(b);
+        int st = spec.stride();
+        int pad = spec.padBefore(b);
+        INDArray cols = colsGrad.reshape('c', tasks, kSize(b), n, (long) oh * oh).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', (long) tasks * n, spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL, oh, oh);
+        INDArray out = Nd4j.create(DataType.FLOAT, (long) tasks * n, spec.inChannels(b), size, size);
+        Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(cols).addOutputs(out)
+                .addIntegerArguments(st, st, pad, pad, size, size, 1, 1, 0).build());
         return out;
     }
 
-    /** {@code [bwdData(gOut, w), bwdW(in, gOut)]} in one {@code conv2d_bp} call. */
-    private INDArray[] convBackward(INDArray in, INDArray w, INDArray gOut, int b) {
-        INDArray gIn = in.ulike();
-        INDArray gW = w.ulike();
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(in, w, gOut).addOutputs(gIn, gW)
-                .addIntegerArguments(convArgs()).build());
-        return new INDArray[] {gIn, gW};
+    /** Each task's {@code conv(x, W_t)}, {@code [T n, O, oh, ow]}, from its weights and its input's columns. */
+    private INDArray conv(INDArray w, INDArray cols, int b) {
+        int oh = spec.convOut(b);
+        return Nd4j.matmul(w, cols).reshape('c', tasks, spec.filters(), n, (long) oh * oh).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', (long) tasks * n, spec.filters(), oh, oh);
+    }
+
+    /** Each task's weight gradient {@code [T, O, K]} from its output gradient (task-major) and input columns. */
+    private static INDArray weightGradient(INDArray gOutTaskMajor, INDArray cols) {
+        return Nd4j.matmul(gOutTaskMajor, cols, false, true, false);
+    }
+
+    /** {@code [T n, C, h, w]} as {@code [T, C, n h w]}: the layout of the batched matrix products. */
+    private INDArray taskMajor(INDArray a) {
+        long c = a.size(1);
+        long hw = a.size(2) * a.size(3);
+        return a.reshape('c', tasks, n, c, hw).permute(0, 2, 1, 3).dup('c').reshape('c', tasks, c, n * hw);
+    }
+
+    /** {@code [T n, C, h, w]} viewed as {@code [T, n, C, h w]}: one slab per task, for its batch statistics. */
+    private INDArray perTaskChannel(INDArray a) {
+        return a.reshape('c', tasks, n, a.size(1), a.size(2) * a.size(3));
+    }
+
+    /** Per task and channel: the mean over the task's images and positions, {@code [T, C]}. */
+    private INDArray channelMeans(INDArray a) {
+        return perTaskChannel(a).mean(1, 3);
+    }
+
+    /** Per task and channel: the sum over the task's images and positions, {@code [T, C]}. */
+    private INDArray channelSums(INDArray a) {
+        return perTaskChannel(a).sum(1, 3);
+    }
+
+    /** {@code a} minus its per-task, per-channel mean; a new array. */
+    private INDArray centered(INDArray a) {
+        return shift(a, channelMeans(a).neg());
+    }
+
+    /** {@code a * c} with {@code c [T, C]} broadcast over each task's images and positions; a new array. */
+    private INDArray scale(INDArray a, INDArray c) {
+        INDArray out = a.ulike();
+        Nd4j.exec(new MulOp(perTaskChannel(a), broadcastable(c), perTaskChannel(out)));
+        return out;
+    }
+
+    /** {@code a + c} with {@code c [T, C]} broadcast over each task's images and positions; a new array. */
+    private INDArray shift(INDArray a, INDArray c) {
+        INDArray out = a.ulike();
+        Nd4j.exec(new AddOp(perTaskChannel(a), broadcastable(c), perTaskChannel(out)));
+        return out;
+    }
+
+    /** {@code [T, C]} as {@code [T, 1, C, 1]}, to broadcast over a {@link #perTaskChannel} view. */
+    private static INDArray broadcastable(INDArray c) {
+        return c.reshape('c', c.size(0), 1, c.size(1), 1);
     }
 
     private static int[] poolArgs() {
@@ -270,40 +425,65 @@ final class Nd4jConv4Net implements Conv4Passes {
         return pool("avgpool2d", argmax.muli(ra)).muli(4);
     }
 
-    /** {@code x * c} with {@code c[channel]} broadcast over dimension 1; a new array. */
-    private static INDArray perChannel(INDArray x, INDArray c) {
-        return Nd4j.getExecutioner().exec(new BroadcastMulOp(x, c, x.ulike(), 1));
-    }
-
-    /** {@code x + c} with {@code c[channel]} broadcast over dimension 1; a new array. */
-    private static INDArray perChannelAdd(INDArray x, INDArray c) {
-        return Nd4j.getExecutioner().exec(new BroadcastAddOp(x, c, x.ulike(), 1));
-    }
-
-    private static INDArray slice(double[] p, int from, int count) {
-        float[] f = new float[count];
-        for (int i = 0; i < count; i++) f[i] = (float) p[from + i];
+    /** Entries {@code from .. from + count} of every task's vector, as floats, one task after another. */
+    private static INDArray gather(double[][] p, int from, int count) {
+        float[] f = new float[p.length * count];
+        for (int t = 0; t < p.length; t++) {
+            for (int i = 0; i < count; i++) f[t * count + i] = (float) p[t][from + i];
+        }
         return Nd4j.createFromArray(f);
     }
 
-    private static void put(double[] out, int from, INDArray a) {
-        float[] f = a.dup('c').data().asFloat();
-        for (int i = 0; i < f.length; i++) out[from + i] = f[i];
+    /** {@link #gather(double[][], int, int)} of float vectors. */
+    private static INDArray gather(float[][] p, int from, int count) {
+        float[] f = new float[p.length * count];
+        for (int t = 0; t < p.length; t++) System.arraycopy(p[t], from, f, t * count, count);
+        return Nd4j.createFromArray(f);
     }
 
-    private static void put(float[] out, int from, INDArray a) {
+    /** Writes task t's part of {@code a} (its row of {@code [T, ...]}) into {@code out[t][from ..]}. */
+    private static void scatter(double[][] out, int from, INDArray a) {
         float[] f = a.dup('c').data().asFloat();
-        System.arraycopy(f, 0, out, from, f.length);
+        int per = f.length / out.length;
+        for (int t = 0; t < out.length; t++) {
+            for (int i = 0; i < per; i++) out[t][from + i] = f[t * per + i];
+        }
     }
 
-    private static void copy(INDArray a, double[] out) {
+    /** {@link #scatter(double[][], int, INDArray)} into float vectors. */
+    private static void scatter(float[][] out, int from, INDArray a) {
         float[] f = a.dup('c').data().asFloat();
-        for (int i = 0; i < f.length; i++) out[i] = f[i];
+        int per = f.length / out.length;
+        for (int t = 0; t < out.length; t++) System.arraycopy(f, t * per, out[t], from, per);
     }
 
-    private static double[] toDoubles(INDArray a) {
-        double[] d = new double[(int) a.length()];
-        copy(a, d);
-        return d;
+    /** Task t's rows of {@code a} (images {@code t n .. t n + n - 1}) into {@code out[t]}. */
+    private static void split(INDArray a, double[][] out) {
+        scatter(out, 0, a);
+    }
+
+    /** Each task's rows of {@code a [T n, ...]} as doubles. */
+    private double[][] rowsPerTask(INDArray a) {
+        double[][] out = new double[tasks][(int) (a.length() / tasks)];
+        split(a, out);
+        return out;
+    }
+
+    /** The tasks' vectors one after another, as floats. */
+    private static float[] concat(double[][] x) {
+        int per = x[0].length;
+        float[] f = new float[x.length * per];
+        for (int t = 0; t < x.length; t++) {
+            for (int i = 0; i < per; i++) f[t * per + i] = (float) x[t][i];
+        }
+        return f;
+    }
+
+    /** {@link #concat(double[][])} of float vectors. */
+    private static float[] concat(float[][] x) {
+        int per = x[0].length;
+        float[] f = new float[x.length * per];
+        for (int t = 0; t < x.length; t++) System.arraycopy(x[t], 0, f, t * per, per);
+        return f;
     }
 }
