@@ -2,6 +2,7 @@ package ai.metaspark.algo;
 
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.SliceLearner;
 import ai.metaspark.model.conv.Conv4Classifier;
 import ai.metaspark.task.Batch;
 import ai.metaspark.task.Task;
@@ -44,14 +45,19 @@ public final class Anil implements MetaAlgorithm {
         HeadLearner head = head(net, task);
         Task embedded = new Task(task.spec(), embed(net, meta, task.support()), embed(net, meta, task.query()));
         double[] h0 = Arrays.copyOfRange(meta, headOffset, meta.length);
-        Maml.Path path = onHead.forward(head, h0, h0.length, embedded);
+        SliceLearner onePass = SliceLearner.oneByOne(head);
+        Batch[] support = {embedded.support()};
+        Batch[] query = {embedded.query()};
+        Maml.Path path = onHead.forward(onePass, h0, h0.length, support);
+        double[] adapted = path.adapted()[0];
         double[] pre = head.lossAndAccuracy(h0, embedded.query());
         double[] v = new double[h0.length];
-        double post = head.gradient(path.adapted(), embedded.query(), v);
+        double post = head.gradient(adapted, embedded.query(), v);
         double[] grad = new double[meta.length];
-        net.embedBackward(head.embeddingGradient(path.adapted(), embedded.query()), grad); // the query's, embedded last
-        System.arraycopy(onHead.backward(head, h0, embedded, path, v), 0, grad, headOffset, v.length);
-        return new TaskOutcome(grad, pre[0], post, pre[1], head.accuracy(path.adapted(), embedded.query()));
+        net.embedBackward(head.embeddingGradient(adapted, embedded.query()), grad); // the query's, embedded last
+        double[] headGradient = onHead.backward(onePass, h0, task.spec().step(), support, query, path, new double[][] {v})[0];
+        System.arraycopy(headGradient, 0, grad, headOffset, v.length);
+        return new TaskOutcome(grad, pre[0], post, pre[1], head.accuracy(adapted, embedded.query()));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package ai.metaspark.algo;
 
-import ai.metaspark.model.Learner;
-import ai.metaspark.task.Batch;
+import ai.metaspark.model.SliceLearner;
 
 import java.io.Serializable;
 
@@ -26,12 +25,20 @@ interface InnerRule extends Serializable {
     /** Adds {@code dL/dalpha_j} for the support gradient {@code grad} at p_j and {@code v = dL/du_{j+1}} into {@code out}. */
     void creditRates(double[] grad, double[] v, int j, double[] out);
 
-    /** {@code v <- v - H_S(p_j) (alpha_j . v)}, where {@code step} is step j's update ({@code hv} is scratch). */
-    default void backThrough(Learner learner, InnerSgd step, double[] pj, Batch support, double[] v, double[] hv) {
-        double[] scaled = new double[v.length];
-        step.scale(v, scaled);
-        learner.hessianVector(pj, support, scaled, hv);
-        for (int k = 0; k < v.length; k++) v[k] -= hv[k];
+    /**
+     * {@code v[t] <- v[t] - H_S(p_j) (alpha_j . v[t])} for each task of a slice, H at the learner's kept support passes
+     * of {@code stage} (at p_j), where {@code step} is step j's update ({@code hv} is scratch).
+     */
+    default void backThrough(SliceLearner learner, int stage, InnerSgd step, double[][] v, double[][] hv) {
+        double[][] scaled = new double[v.length][];
+        for (int t = 0; t < v.length; t++) {
+            scaled[t] = new double[v[t].length];
+            step.scale(v[t], scaled[t]);
+        }
+        learner.hessianVectors(stage, scaled, hv);
+        for (int t = 0; t < v.length; t++) {
+            for (int k = 0; k < v[t].length; k++) v[t][k] -= hv[t][k];
+        }
     }
 
     /** Plain SGD at the fixed rate {@code lr} (Finn et al.): nothing learned, {@code v <- v - lr H_S(p_j) v}. */
@@ -68,9 +75,11 @@ interface InnerRule extends Serializable {
         }
 
         @Override
-        public void backThrough(Learner learner, InnerSgd step, double[] pj, Batch support, double[] v, double[] hv) {
-            learner.hessianVector(pj, support, v, hv);
-            for (int k = 0; k < v.length; k++) v[k] -= lr * hv[k];
+        public void backThrough(SliceLearner learner, int stage, InnerSgd step, double[][] v, double[][] hv) {
+            learner.hessianVectors(stage, v, hv);
+            for (int t = 0; t < v.length; t++) {
+                for (int k = 0; k < v[t].length; k++) v[t][k] -= lr * hv[t][k];
+            }
         }
     }
 

@@ -1,7 +1,13 @@
 package ai.metaspark.algo;
 
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.SliceLearner;
+import ai.metaspark.task.Batch;
 import ai.metaspark.task.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * MAML (Finn, Abbeel and Levine 2017, "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks"), the one
@@ -23,6 +29,11 @@ import ai.metaspark.task.Task;
  * step j >= 1), derivative-order annealing ({@code firstOrderSteps}: first order before that meta-step), LSLR
  * ({@link PerTensorRates}) and per-step batch norm ({@link StepBatchNorm}). The meta-vector is
  * {@code [theta | batch-norm copies | learned rates]}.
+ *
+ * <p>Tasks side by side ({@link #adaptAll}): the inner loops, query gradients and backward recursions of a slice's
+ * tasks run in lockstep on a {@link SliceLearner}, each gradient and Hessian-vector product one call for all tasks,
+ * when the learner computes tasks together (the Conv-4 on ND4J operations, a GPU's way); other learners take the same
+ * steps one task at a time. A task's outcome is the same either way: {@link #adapt} is the lockstep of one task.
  */
 public final class Maml implements MetaAlgorithm {
     private static final long serialVersionUID = 1L;
@@ -66,11 +77,12 @@ public final class Maml implements MetaAlgorithm {
     }
 
     /**
-     * The inner loop: the parameters {@code p_0..p_k} the network ran with, the support gradients, each step's update,
-     * and the support loss and accuracy at {@code p_0} (before adapting).
+     * The inner loop of the tasks of a slice, side by side: the parameters {@code p[j][t]} task t's network ran with
+     * at step j ({@code p_0..p_k}), its support gradients {@code grads[j][t]}, each step's update (the same for every
+     * task), and each task's support loss and accuracy at {@code p_0} ({@code pre[t]}, before adapting).
      */
-    record Path(double[][] p, double[][] grads, InnerSgd[] steps, double preLoss, double preAccuracy) {
-        double[] adapted() {
+    record Path(double[][][] p, double[][][] grads, InnerSgd[] steps, double[][] pre) {
+        double[][] adapted() {
             return p[p.length - 1];
         }
     }
@@ -85,64 +97,120 @@ public final class Maml implements MetaAlgorithm {
 
     @Override
     public TaskOutcome adapt(Learner learner, double[] meta, Task task) {
-        int p = meta.length - o.batchNorm().extraLength() - o.rule().extraLength();
-        Path path = forward(learner, meta, p, task);
-        double[] v = new double[p];
-        double[] post = learner.gradientAndAccuracy(path.adapted(), task.query(), v);
-        double[] metaGradient = backward(learner, meta, task, path, v);
-        return new TaskOutcome(metaGradient, path.preLoss(), post[0], path.preAccuracy(), post[1]);
-    }
-
-    /** The inner loop on the support set: p_0..p_k, and the support gradient at each p_j (one scratch array when unused). */
-    Path forward(Learner learner, double[] meta, int p, Task task) {
-        int k = o.innerSteps();
-        double[][] ps = new double[k + 1][];
-        double[][] grads = new double[k][];
-        InnerSgd[] steps = new InnerSgd[k];
-        double[] u = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p);
-        ps[0] = o.batchNorm().forward(meta, u, 0);
-        double[] scratch = o.rule().extraLength() > 0 ? null : Scratch.of(0, p);
-        double preLoss = 0;
-        double preAccuracy = 0;
-        for (int j = 0; j < k; j++) {
-            steps[j] = o.rule().step(meta, j);
-            grads[j] = scratch != null ? scratch : new double[p];
-            if (j == 0) {
-                double[] pre = learner.gradientAndAccuracy(ps[0], task.support(), grads[0]);
-                preLoss = pre[0];
-                preAccuracy = pre[1];
-            } else {
-                learner.gradient(ps[j], task.support(), grads[j]);
-            }
-            u = steps[j].step(u, grads[j], Scratch.of(Scratch.INNER + j, p)); // p_j+1 lives until adapt returns
-            ps[j + 1] = o.batchNorm().forward(meta, u, j + 1);
-        }
-        return new Path(ps, grads, steps, preLoss, preAccuracy);
+        return adaptAll(learner, meta, List.of(task)).get(0);
     }
 
     /**
-     * From {@code v = dL_Q/dp_k} (scaled here by the last multi-step-loss weight), back through every inner step:
-     * the meta-gradient over the whole meta-vector ({@code v} itself when there is nothing but theta).
+     * Side by side when the learner computes tasks together ({@link Learner#sideBySide()}) and the tasks are alike
+     * ({@link Task#alike}); one by one otherwise. Each task's outcome is the one {@link #adapt} gives it alone.
      */
-    double[] backward(Learner learner, double[] meta, Task task, Path path, double[] v) {
+    @Override
+    public List<TaskOutcome> adaptAll(Learner learner, double[] meta, List<Task> tasks) {
+        Optional<SliceLearner> side = learner.sideBySide();
+        if (side.isPresent() && Task.alike(tasks)) {
+            return adaptSideBySide(side.get(), meta, tasks);
+        }
+        SliceLearner one = SliceLearner.oneByOne(learner);
+        List<TaskOutcome> out = new ArrayList<>(tasks.size());
+        for (Task t : tasks) out.add(adaptSideBySide(one, meta, List.of(t)).get(0));
+        return out;
+    }
+
+    /** The inner loops, query gradients and backward recursions of tasks of one meta-step, in lockstep. */
+    private List<TaskOutcome> adaptSideBySide(SliceLearner learner, double[] meta, List<Task> tasks) {
+        int p = meta.length - o.batchNorm().extraLength() - o.rule().extraLength();
+        Batch[] support = tasks.stream().map(Task::support).toArray(Batch[]::new);
+        Batch[] query = tasks.stream().map(Task::query).toArray(Batch[]::new);
+        Path path = forward(learner, meta, p, support);
+        double[][] v = arrays(tasks.size(), p, Scratch.NONE);
+        double[][] post = learner.gradients(o.innerSteps(), path.adapted(), query, v, true);
+        double[][] metaGradients = backward(learner, meta, tasks.get(0).spec().step(), support, query, path, v);
+        List<TaskOutcome> out = new ArrayList<>(tasks.size());
+        for (int t = 0; t < tasks.size(); t++) {
+            out.add(new TaskOutcome(metaGradients[t], path.pre()[t][0], post[t][0], path.pre()[t][1], post[t][1]));
+        }
+        return out;
+    }
+
+    /**
+     * The inner loop on the support sets: p_0..p_k and the support gradient at each p_j, support passes kept as
+     * stages 0..k-1. One task alone works in this thread's scratch arrays (its gradients share one when the rule
+     * needs them no longer than a step).
+     */
+    Path forward(SliceLearner learner, double[] meta, int p, Batch[] support) {
         int k = o.innerSteps();
-        boolean firstOrder = o.firstOrder() || task.spec().step() < o.firstOrderSteps();
-        double[] w = o.multiStepLoss() == null ? null : o.multiStepLoss().weights(k, task.spec().step());
-        double[] out = meta.length > v.length ? new double[meta.length] : null;
-        double[] g = Scratch.of(1, v.length);
-        if (w != null) scale(v, w[k - 1]);
-        for (int j = k - 1; j >= 0; j--) {
-            o.batchNorm().credit(v, j + 1, out);
-            o.rule().creditRates(path.grads()[j], v, j, out);
-            if (!firstOrder) o.rule().backThrough(learner, path.steps()[j], path.p()[j], task.support(), v, g);
-            if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
-                learner.gradient(path.p()[j], task.query(), g);
-                for (int i = 0; i < v.length; i++) v[i] += w[j - 1] * g[i];
+        int tasks = support.length;
+        double[][][] ps = new double[k + 1][][];
+        double[][][] grads = new double[k][][];
+        InnerSgd[] steps = new InnerSgd[k];
+        double[] u0 = meta.length == p ? meta : java.util.Arrays.copyOf(meta, p); // read only: steps write new arrays
+        double[] p0 = o.batchNorm().forward(meta, u0, 0);
+        double[][] u = new double[tasks][];
+        ps[0] = new double[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            u[t] = u0;
+            ps[0][t] = p0;
+        }
+        double[][] pre = new double[tasks][2];
+        for (int j = 0; j < k; j++) {
+            steps[j] = o.rule().step(meta, j);
+            grads[j] = arrays(tasks, p, o.rule().extraLength() > 0 ? Scratch.NONE : 0);
+            double[][] lossAndAccuracy = learner.gradients(j, ps[j], support, grads[j], j == 0);
+            if (j == 0) pre = lossAndAccuracy;
+            double[][] next = arrays(tasks, p, Scratch.INNER + j); // p_j+1 lives until adapt returns
+            ps[j + 1] = new double[tasks][];
+            for (int t = 0; t < tasks; t++) {
+                u[t] = steps[j].step(u[t], grads[j][t], next[t]);
+                ps[j + 1][t] = o.batchNorm().forward(meta, u[t], j + 1);
             }
         }
-        if (out == null) return v;
-        System.arraycopy(v, 0, out, 0, v.length);
+        return new Path(ps, grads, steps, pre);
+    }
+
+    /**
+     * From {@code v[t] = dL_Q/dp_k} of each task (scaled here by the last multi-step-loss weight), back through every
+     * inner step: the meta-gradients over the whole meta-vector ({@code v} itself when there is nothing but theta).
+     * {@code step} is the tasks' meta-step (derivative-order annealing and the multi-step loss's weights).
+     */
+    double[][] backward(SliceLearner learner, double[] meta, long step, Batch[] support, Batch[] query, Path path, double[][] v) {
+        int k = o.innerSteps();
+        int tasks = v.length;
+        boolean firstOrder = o.firstOrder() || step < o.firstOrderSteps();
+        double[] w = o.multiStepLoss() == null ? null : o.multiStepLoss().weights(k, step);
+        double[][] out = new double[tasks][];
+        double[][] g = arrays(tasks, v[0].length, 1);
+        for (int t = 0; t < tasks; t++) {
+            if (meta.length > v[t].length) out[t] = new double[meta.length];
+            if (w != null) scale(v[t], w[k - 1]);
+        }
+        for (int j = k - 1; j >= 0; j--) {
+            for (int t = 0; t < tasks; t++) {
+                o.batchNorm().credit(v[t], j + 1, out[t]);
+                o.rule().creditRates(path.grads()[j][t], v[t], j, out[t]);
+            }
+            if (!firstOrder) o.rule().backThrough(learner, j, path.steps()[j], v, g);
+            if (w != null && j >= 1) { // multi-step loss: the query loss after inner step j, weighted
+                learner.gradients(k + 1, path.p()[j], query, g, false);
+                for (int t = 0; t < tasks; t++) {
+                    for (int i = 0; i < v[t].length; i++) v[t][i] += w[j - 1] * g[t][i];
+                }
+            }
+        }
+        for (int t = 0; t < tasks; t++) {
+            if (out[t] == null) {
+                out[t] = v[t];
+            } else {
+                System.arraycopy(v[t], 0, out[t], 0, v[t].length);
+            }
+        }
         return out;
+    }
+
+    /** {@code tasks} arrays of {@code length}: this thread's scratch {@code slot} for one task, else new ones. */
+    private static double[][] arrays(int tasks, int length, int slot) {
+        double[][] a = new double[tasks][];
+        for (int t = 0; t < tasks; t++) a[t] = tasks == 1 && slot != Scratch.NONE ? Scratch.of(slot, length) : new double[length];
+        return a;
     }
 
     private static void scale(double[] v, double a) {

@@ -4,6 +4,8 @@ import ai.metaspark.model.Learner;
 import ai.metaspark.task.Task;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A meta-learning algorithm. Stateless and serializable: all state is the meta-parameter vector, which is the
@@ -15,6 +17,17 @@ public interface MetaAlgorithm extends Serializable {
 
     /** Runs the inner loop on the task and returns its meta-gradient and metrics. */
     TaskOutcome adapt(Learner learner, double[] meta, Task task);
+
+    /**
+     * {@link #adapt} of the tasks of a slice, in order, with the outcomes {@code adapt} gives each task alone. An
+     * algorithm that can compute them side by side (on a learner that offers {@link Learner#sideBySide()}) overrides
+     * it; this one adapts them one after another.
+     */
+    default List<TaskOutcome> adaptAll(Learner learner, double[] meta, List<Task> tasks) {
+        List<TaskOutcome> out = new ArrayList<>(tasks.size());
+        for (Task t : tasks) out.add(adapt(learner, meta, t));
+        return out;
+    }
 
     /** The network parameters inside the meta-parameters (a copy). */
     default double[] networkParams(double[] meta, int numParams) {

@@ -1,8 +1,7 @@
 package ai.metaspark.algo;
 
-import ai.metaspark.model.Learner;
+import ai.metaspark.model.SliceLearner;
 import ai.metaspark.model.ParamGroup;
-import ai.metaspark.task.Batch;
 
 import java.util.Arrays;
 import java.util.List;
@@ -82,11 +81,11 @@ final class PerTensorRates implements InnerRule {
      * ({@link StepBatchNorm#credit} moved it to the step's copy), so {@code H (alpha . v) = inner_lr H v}.
      */
     @Override
-    public void backThrough(Learner learner, InnerSgd step, double[] pj, Batch support, double[] v, double[] hv) {
+    public void backThrough(SliceLearner learner, int stage, InnerSgd step, double[][] v, double[][] hv) {
         if (learned) {
-            InnerRule.super.backThrough(learner, step, pj, support, v, hv);
+            InnerRule.super.backThrough(learner, stage, step, v, hv);
         } else {
-            InnerRule.sgd(innerLr).backThrough(learner, step, pj, support, v, hv);
+            InnerRule.sgd(innerLr).backThrough(learner, stage, step, v, hv);
         }
     }
 }

@@ -3,8 +3,13 @@ package ai.metaspark.algo;
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Learner;
 import ai.metaspark.model.conv.Conv4Classifier;
+import ai.metaspark.model.conv.Conv4Slice;
 import ai.metaspark.task.Batch;
 import ai.metaspark.task.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Prototypical Networks (Snell, Swersky and Zemel 2017, "Prototypical Networks for Few-shot Learning"). The support
@@ -29,29 +34,82 @@ public final class ProtoNet implements MetaAlgorithm {
 
     @Override
     public TaskOutcome adapt(Learner learner, double[] meta, Task task) {
-        Episode ep = new Episode(learner, meta, task);
-        double[] dz = new double[ep.nq * ep.ways];
-        double loss = ep.head.crossEntropy(ep.logits, ep.queryLabels, dz);
-        double acc = ep.head.accuracy(ep.logits, ep.queryLabels);
-        double[] de = ep.backward(dz);
+        Conv4Classifier net = net(learner);
+        Episode ep = new Episode(task, net.embed(meta, images(task), size(task)), net.spec().embeddingSize());
+        double[] lossAndAccuracy = new double[2];
+        double[] de = ep.embeddingGradient(lossAndAccuracy);
         double[] grad = new double[meta.length];
-        ep.net.embedBackward(de, grad);
-        return new TaskOutcome(grad, loss, loss, acc, acc);
+        net.embedBackward(de, grad);
+        return outcome(grad, lossAndAccuracy);
+    }
+
+    /**
+     * On the Conv-4 over ND4J operations ({@link Conv4Learner#slice()}), the episodes of alike tasks side by side: one
+     * batched pass embeds all of them (each with its own batch statistics), one backward pass returns every task's
+     * gradient. Each task's outcome is the one {@link #adapt} gives it alone.
+     */
+    @Override
+    public List<TaskOutcome> adaptAll(Learner learner, double[] meta, List<Task> tasks) {
+        Conv4Learner conv4 = conv4(learner);
+        Optional<Conv4Slice> slice = conv4.slice();
+        if (slice.isEmpty() || !Task.alike(tasks)) return MetaAlgorithm.super.adaptAll(learner, meta, tasks);
+        int n = tasks.size();
+        double[][] params = new double[n][];
+        double[][] x = new double[n][];
+        for (int t = 0; t < n; t++) {
+            params[t] = meta;
+            x[t] = images(tasks.get(t));
+        }
+        double[][] e = slice.get().embed(0, params, x, size(tasks.get(0)));
+        double[][] lossAndAccuracy = new double[n][2];
+        double[][] de = new double[n][];
+        double[][] grads = new double[n][meta.length];
+        int emb = conv4.classifier().spec().embeddingSize();
+        for (int t = 0; t < n; t++) de[t] = new Episode(tasks.get(t), e[t], emb).embeddingGradient(lossAndAccuracy[t]);
+        slice.get().embedBackward(0, de, grads);
+        List<TaskOutcome> out = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) out.add(outcome(grads[t], lossAndAccuracy[t]));
+        return out;
     }
 
     @Override
     public TaskEvaluation evaluate(Learner learner, double[] meta, int numParams, Task task, int evalInnerSteps, int evalSteps,
                                    boolean accuracy) {
+        Conv4Classifier net = net(learner);
         long t0 = System.nanoTime();
-        Episode ep = new Episode(learner, meta, task);
+        Episode ep = new Episode(task, net.embed(meta, images(task), size(task)), net.spec().embeddingSize());
         double millis = (System.nanoTime() - t0) / 1e6;
         double value = accuracy ? ep.head.accuracy(ep.logits, ep.queryLabels) : ep.head.crossEntropy(ep.logits, ep.queryLabels, null);
         return new TaskEvaluation(new double[] {value}, millis);
     }
 
-    /** One forward pass: embeddings, prototypes and query logits. */
+    /** No inner loop: the pre- and post-adaptation values are the same. */
+    private static TaskOutcome outcome(double[] grad, double[] lossAndAccuracy) {
+        return new TaskOutcome(grad, lossAndAccuracy[0], lossAndAccuracy[0], lossAndAccuracy[1], lossAndAccuracy[1]);
+    }
+
+    private static Conv4Classifier net(Learner learner) {
+        return conv4(learner).classifier();
+    }
+
+    private static Conv4Learner conv4(Learner learner) {
+        if (!(learner instanceof Conv4Learner cl)) {
+            throw new IllegalArgumentException("protonet needs a Conv-4 model, got " + learner.getClass().getSimpleName());
+        }
+        return cl;
+    }
+
+    /** The episode's images, support then query: embedded in one batch. */
+    private static double[] images(Task task) {
+        return task.support().concat(task.query()).x();
+    }
+
+    private static int size(Task task) {
+        return task.support().n() + task.query().n();
+    }
+
+    /** An episode's prototypes and query logits, from its embeddings (support rows first). */
     private static final class Episode {
-        final Conv4Classifier net;
         final int ways;
         final int emb;
         final int ns;
@@ -64,21 +122,17 @@ public final class ProtoNet implements MetaAlgorithm {
         final double[] logits;
         final SoftmaxHead head;
 
-        Episode(Learner learner, double[] meta, Task task) {
-            if (!(learner instanceof Conv4Learner cl)) {
-                throw new IllegalArgumentException("protonet needs a Conv-4 model, got " + learner.getClass().getSimpleName());
-            }
-            net = cl.classifier();
+        Episode(Task task, double[] e, int emb) {
             Batch s = task.support();
             Batch q = task.query();
+            this.e = e;
+            this.emb = emb;
             ways = s.outDim();
-            emb = net.spec().embeddingSize();
             ns = s.n();
             nq = q.n();
             head = new SoftmaxHead(emb, ways);
             supportLabels = Conv4Learner.labels(s);
             queryLabels = Conv4Learner.labels(q);
-            e = net.embed(meta, s.concat(q).x(), ns + nq);
             counts = new int[ways];
             protos = new double[ways * emb];
             for (int i = 0; i < ns; i++) {
@@ -102,6 +156,14 @@ public final class ProtoNet implements MetaAlgorithm {
                     logits[i * ways + k] = -dist;
                 }
             }
+        }
+
+        /** The query loss and accuracy (into {@code lossAndAccuracy}) and the loss's gradient at the embeddings. */
+        double[] embeddingGradient(double[] lossAndAccuracy) {
+            double[] dz = new double[nq * ways];
+            lossAndAccuracy[0] = head.crossEntropy(logits, queryLabels, dz);
+            lossAndAccuracy[1] = head.accuracy(logits, queryLabels);
+            return backward(dz);
         }
 
         /** Gradient wrt all embeddings (support rows first) of a loss whose logit gradient is {@code dz}. */

@@ -8,6 +8,8 @@ package ai.metaspark.algo;
 final class Scratch {
     /** The first slot of the inner loop's parameters: {@code INNER + j} holds {@code p_j+1} ({@link Maml}). */
     static final int INNER = 2;
+    /** No slot: callers that take a slot or a new array pass it for a new array. */
+    static final int NONE = -1;
     private static final ThreadLocal<double[][]> ARRAYS = ThreadLocal.withInitial(() -> new double[INNER][]);
 
     private Scratch() {

@@ -2,8 +2,11 @@ package ai.metaspark.model;
 
 import ai.metaspark.model.conv.Conv4Backend;
 import ai.metaspark.model.conv.Conv4Classifier;
+import ai.metaspark.model.conv.Conv4Slice;
 import ai.metaspark.model.conv.SoftmaxLoss;
 import ai.metaspark.task.Batch;
+
+import java.util.Optional;
 
 /**
  * The {@link Learner} of a {@link Conv4Model}: softmax cross-entropy on one-hot targets, computed by
@@ -18,7 +21,10 @@ import ai.metaspark.task.Batch;
  */
 public final class Conv4Learner implements Learner, AutoCloseable {
     private final Conv4Model spec;
+    private final Conv4Backend backend;
     private final Conv4Classifier net;
+    /** The tasks of a slice side by side (ND4J operations only), built on first use. */
+    private Conv4Slice slice;
 
     /** On oneDNN. */
     public Conv4Learner(Conv4Model spec) {
@@ -27,6 +33,7 @@ public final class Conv4Learner implements Learner, AutoCloseable {
 
     public Conv4Learner(Conv4Model spec, Conv4Backend backend) {
         this.spec = spec;
+        this.backend = backend;
         this.net = new Conv4Classifier(spec.conv(), spec.classes(), backend);
     }
 
@@ -67,6 +74,45 @@ public final class Conv4Learner implements Learner, AutoCloseable {
         net.hessianVector(params, data.x(), labels(data), v, out);
     }
 
+    /**
+     * On ND4J operations, the tasks of a slice side by side ({@link Conv4Slice}: one batched pass for all of them, what
+     * a GPU needs); oneDNN computes one task at a time.
+     */
+    @Override
+    public Optional<SliceLearner> sideBySide() {
+        if (slice().isEmpty()) return Optional.empty();
+        return Optional.of(new SliceLearner() {
+            @Override
+            public double[][] gradients(int stage, double[][] params, Batch[] data, double[][] grads, boolean accuracy) {
+                double[][] x = new double[data.length][];
+                int[][] labels = new int[data.length][];
+                for (int t = 0; t < data.length; t++) {
+                    x[t] = data[t].x();
+                    labels[t] = labels(data[t]);
+                }
+                double[] losses = slice.gradients(stage, params, x, labels, grads);
+                double[][] out = new double[data.length][];
+                for (int t = 0; t < data.length; t++) {
+                    double a = accuracy ? Learners.labelAccuracy(slice.logits(stage, t), labels[t], data[t].outDim()) : 0;
+                    out[t] = new double[] {losses[t], a};
+                }
+                return out;
+            }
+
+            @Override
+            public void hessianVectors(int stage, double[][] v, double[][] out) {
+                slice.hessianVectors(stage, v, out);
+            }
+        });
+    }
+
+    /** The classifiers of a slice's tasks side by side: on ND4J operations only (oneDNN computes one task at a time). */
+    public Optional<Conv4Slice> slice() {
+        if (backend != Conv4Backend.ND4J) return Optional.empty();
+        if (slice == null) slice = new Conv4Slice(spec.conv(), spec.classes());
+        return Optional.of(slice);
+    }
+
     @Override
     public double[] predict(double[] params, Batch data) {
         return net.predict(params, data.x(), data.n());
@@ -92,5 +138,6 @@ public final class Conv4Learner implements Learner, AutoCloseable {
     @Override
     public void close() {
         net.close();
+        if (slice != null) slice.close();
     }
 }

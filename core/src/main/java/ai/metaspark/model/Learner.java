@@ -2,6 +2,8 @@ package ai.metaspark.model;
 
 import ai.metaspark.task.Batch;
 
+import java.util.Optional;
+
 /**
  * Loss, gradient, Hessian-vector product and predictions of one network over a flat parameter vector. The loss is the
  * mean over the batch. Instances keep scratch buffers: one per thread, never shared.
@@ -23,6 +25,14 @@ public interface Learner {
     default double[] gradientAndAccuracy(double[] params, Batch data, double[] grad) {
         double loss = gradient(params, data, grad);
         return new double[] {loss, accuracyOrZero(params, data)};
+    }
+
+    /**
+     * This learner computing the tasks of a slice side by side, where it can ({@link SliceLearner}); empty when it
+     * computes one task at a time (callers then use {@link SliceLearner#oneByOne}).
+     */
+    default Optional<SliceLearner> sideBySide() {
+        return Optional.empty();
     }
 
     /** Writes {@code H v} into {@code out}, H being the Hessian of the mean loss at {@code params}. */

@@ -1,7 +1,9 @@
 package ai.metaspark.train;
 
 import ai.metaspark.algo.TaskEvaluation;
+import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSpec;
 
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.concurrent.Future;
 
 /**
  * Runs tasks in this JVM: the meta-batch is cut into one contiguous slice per thread, each thread keeps its own
- * learner. Results do not depend on the thread count (the accumulator is exact, evaluations keep their order).
+ * learner and adapts its slice ({@code adaptAll}: side by side where the algorithm and learner can). Results do not depend on the thread count (the accumulator is exact, evaluations keep their order).
  */
 public final class LocalTaskRunner implements TaskRunner {
     private final Experiment experiment;
@@ -36,9 +38,10 @@ public final class LocalTaskRunner implements TaskRunner {
     public MetaGradientAccumulator metaGradient(double[] meta, List<TaskSpec> specs) {
         List<MetaGradientAccumulator> parts = inSlices(specs, slice -> {
             MetaGradientAccumulator acc = new MetaGradientAccumulator(meta.length);
-            Learner l = learner.get();
-            for (TaskSpec s : slice) {
-                acc.add(experiment.algorithm().adapt(l, meta, experiment.trainTask(s)));
+            List<Task> tasks = new ArrayList<>(slice.size());
+            for (TaskSpec s : slice) tasks.add(experiment.trainTask(s));
+            for (TaskOutcome outcome : experiment.algorithm().adaptAll(learner.get(), meta, tasks)) {
+                acc.add(outcome);
             }
             acc.flush(); // here, in parallel, rather than in the merge on the calling thread
             return List.of(acc);

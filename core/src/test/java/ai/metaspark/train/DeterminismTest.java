@@ -10,7 +10,10 @@ import java.io.PrintStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** Same seed, same bits: across two runs and across thread counts. A different seed changes them. */
+/**
+ * Same seed, same bits: across two runs and across thread counts (so across slices: on the ND4J Conv-4 a slice's tasks
+ * run side by side, in batches of whatever size the slice has). A different seed changes them.
+ */
 class DeterminismTest {
     private static double[] train(RunConfig c, int threads) {
         Experiment e = Recipe.of(c).experiment();
@@ -33,6 +36,19 @@ class DeterminismTest {
             assertArrayEquals(one, train(c, 1), 0.0, algo + ": second run");
             assertArrayEquals(one, train(c, 2), 0.0, algo + ": 2 threads");
             assertArrayEquals(one, train(c, 3), 0.0, algo + ": 3 threads (uneven slices)");
+        }
+    }
+
+    @Test
+    void conv4TasksSideBySideGiveTheSameBitsWhateverTheSlices() {
+        for (String algo : new String[]{"maml", "protonet"}) {
+            RunConfig c = RunConfig.defaults().with("task=omniglot", "protocol=vinyals", "n_way=3", "k_shot=1", "k_query=1",
+                    "algorithm=" + algo, "model=" + (algo.equals("maml") ? "conv4-strided" : "conv4"), "backend=dl4j",
+                    "meta_steps=3", "meta_batch=5", "inner_steps=1", "inner_lr=0.4", "seed=3", "val_every=0",
+                    "checkpoint_every=0", "eval_tasks=2", "eval_query=5");
+            double[] one = train(c, 1);
+            assertArrayEquals(one, train(c, 2), 0.0, algo + ": 2 threads (slices of 3 and 2 tasks side by side)");
+            assertArrayEquals(one, train(c, 3), 0.0, algo + ": 3 threads");
         }
     }
 

@@ -1,9 +1,9 @@
 package ai.metaspark.spark;
 
+import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.spark.allreduce.AllReduceClient;
 import ai.metaspark.spark.allreduce.AllReduceServer;
 import ai.metaspark.spark.allreduce.Tls;
-import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.DivergedException;
 import ai.metaspark.train.Experiment;
 import ai.metaspark.train.MetaGradientAccumulator;
@@ -76,8 +76,8 @@ final class BarrierSegment extends AbstractFunction1<Iterator<Integer>, Iterator
             Segment s = OuterLoop.run(w.experiment(), from, to, state[0], state[1], (meta, specs) -> {
                 MetaGradientAccumulator mine = new MetaGradientAccumulator(meta.length);
                 try {
-                    for (TaskSpec spec : TaskRunner.slice(specs, me, tasks)) {
-                        mine.add(w.adapt(meta, spec));
+                    for (TaskOutcome outcome : w.adaptAll(meta, TaskRunner.slice(specs, me, tasks))) {
+                        mine.add(outcome);
                     }
                 } catch (ArithmeticException e) {
                     return sums.reduceFailed(e.getMessage()); // every task then throws it: all stop at this step

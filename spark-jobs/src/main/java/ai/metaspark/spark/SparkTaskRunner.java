@@ -1,6 +1,7 @@
 package ai.metaspark.spark;
 
 import ai.metaspark.algo.TaskEvaluation;
+import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.spark.allreduce.AllReduceServer;
 import ai.metaspark.spark.allreduce.Tls;
 import ai.metaspark.task.TaskSpec;
@@ -107,9 +108,14 @@ public final class SparkTaskRunner implements TaskRunner {
         String key = runKey;
         int size = meta.length;
         try {
-            return slices(specs).treeAggregate(new MetaGradientAccumulator(size),
-                    (acc, spec) -> acc.add(Worker.of(key, shared).adapt(theta.value(), spec)),
-                    MetaGradientAccumulator::merge, TREE_DEPTH);
+            return slices(specs).mapPartitions((Iterator<TaskSpec> it) -> {
+                List<TaskSpec> mine = new ArrayList<>();
+                it.forEachRemaining(mine::add);
+                MetaGradientAccumulator acc = new MetaGradientAccumulator(size);
+                for (TaskOutcome outcome : Worker.of(key, shared).adaptAll(theta.value(), mine)) acc.add(outcome);
+                acc.flush(); // on the executor, rather than in the merges
+                return List.of(acc).iterator();
+            }).treeReduce(MetaGradientAccumulator::merge, TREE_DEPTH);
         } catch (Exception e) { // SparkException is a checked exception thrown undeclared
             throw unwrapDivergence(e);
         } finally {

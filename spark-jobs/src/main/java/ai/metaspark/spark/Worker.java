@@ -3,11 +3,14 @@ package ai.metaspark.spark;
 import ai.metaspark.algo.TaskEvaluation;
 import ai.metaspark.algo.TaskOutcome;
 import ai.metaspark.model.Learner;
+import ai.metaspark.task.Task;
 import ai.metaspark.task.TaskSpec;
 import ai.metaspark.train.Experiment;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,8 +48,11 @@ final class Worker {
         return experiment;
     }
 
-    TaskOutcome adapt(double[] meta, TaskSpec spec) {
-        return experiment.algorithm().adapt(learner.get(), meta, experiment.trainTask(spec));
+    /** The training tasks of {@code specs}, adapted in order (side by side where the algorithm and learner can). */
+    List<TaskOutcome> adaptAll(double[] meta, List<TaskSpec> specs) {
+        List<Task> tasks = new ArrayList<>(specs.size());
+        for (TaskSpec spec : specs) tasks.add(experiment.trainTask(spec));
+        return experiment.algorithm().adaptAll(learner.get(), meta, tasks);
     }
 
     TaskEvaluation evaluate(double[] meta, TaskSpec spec) {

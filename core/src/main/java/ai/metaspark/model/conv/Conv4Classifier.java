@@ -30,7 +30,7 @@ public final class Conv4Classifier implements AutoCloseable {
     private final Conv4Spec spec;
     private final Conv4Backend backend;
     private final int classes;
-    private final int emb;
+    private final LinearHead head;
     private final Slot[] slots;
     /** Earlier passes on the image set of a slot, oldest first; at most {@link #HISTORY}. */
     private final java.util.ArrayDeque<Slot> history = new java.util.ArrayDeque<>();
@@ -87,7 +87,7 @@ public final class Conv4Classifier implements AutoCloseable {
         }
         this.spec = spec;
         this.classes = classes;
-        this.emb = spec.embeddingSize();
+        this.head = new LinearHead(spec.numParams(), spec.embeddingSize(), classes);
         this.backend = backend;
         this.slots = new Slot[] {new Slot(spec, backend), new Slot(spec, backend)};
     }
@@ -102,7 +102,7 @@ public final class Conv4Classifier implements AutoCloseable {
 
     /** Conv parameters + head weights + head bias. */
     public int numParams() {
-        return headOffset() + emb * classes + classes;
+        return head.numParams();
     }
 
     /** Offset of the head weights {@code W[embeddingSize, classes]}; the bias follows them. */
@@ -137,7 +137,7 @@ public final class Conv4Classifier implements AutoCloseable {
     /** Mean cross-entropy of {@code params} on the {@code labels.length} images {@code x}. */
     public double loss(double[] params, double[] x, int[] labels) {
         double[] e = embedChecked(params, x, labels.length);
-        return SoftmaxLoss.crossEntropy(logits(params, e, labels.length), labels, classes, null);
+        return SoftmaxLoss.crossEntropy(head.logits(params, e, labels.length, true), labels, classes, null);
     }
 
     /** Writes the gradient of {@link #loss} into {@code grad} (length {@link #numParams()}) and returns the loss. */
@@ -147,11 +147,11 @@ public final class Conv4Classifier implements AutoCloseable {
         if (n <= HISTORY_MAX_IMAGES) keepPassOf(params, x);
         passes++;
         double[] e = embedChecked(params, x, n);
-        double[] z = logits(params, e, n);
+        double[] z = head.logits(params, e, n, true);
         double[] dz = new double[n * classes];
         double loss = SoftmaxLoss.crossEntropy(z, labels, classes, dz);
-        embedBackward(embeddingGradient(params, dz, n), grad);
-        headGradient(e, dz, n, grad);
+        embedBackward(head.embeddingGradient(params, dz, n), grad);
+        head.gradient(e, dz, n, grad);
         Slot s = current;
         s.head = java.util.Arrays.copyOfRange(params, headOffset(), params.length);
         s.hasGradient = true;
@@ -175,28 +175,10 @@ public final class Conv4Classifier implements AutoCloseable {
             s = current;
         }
         current = s;
-        int n = labels.length;
         int h0 = headOffset();
         if (convScratch == null) convScratch = new float[h0];
         double[] rh = Conv4Net.toDouble(s.net.directionalForward(Conv4Net.toFloat(v, convScratch)));
-        double[] ro = logits(params, rh, n, false);                  // R o = Rh W + h V_W + V_b
-        double[] viaV = logits(v, s.e, n, true);
-        double[] rgo = new double[n * classes];                      // R go = P (R o - rowsum(P R o)) / n
-        for (int i = 0; i < n; i++) {
-            double dot = 0;
-            for (int j = 0; j < classes; j++) {
-                ro[i * classes + j] += viaV[i * classes + j];
-                dot += probability(s, i, j) * ro[i * classes + j];
-            }
-            for (int j = 0; j < classes; j++) {
-                rgo[i * classes + j] = probability(s, i, j) * (ro[i * classes + j] - dot) / n;
-            }
-        }
-        headGradient(s.e, rgo, n, out);                              // R gW = h' R go (+ Rh' go below), R gb = colsum R go
-        addWeightGradient(rh, s.dz, n, out);
-        double[] rgh = embeddingGradient(params, rgo, n);            // R gh = R go W' + go V_W'
-        double[] viaVW = embeddingGradient(v, s.dz, n);
-        for (int i = 0; i < rgh.length; i++) rgh[i] += viaVW[i];
+        double[] rgh = head.hessianVector(params, v, s.e, s.dz, s.labels, rh, out);
         s.net.directionalBackward(Conv4Net.toFloat(rgh, new float[rgh.length]), convScratch);
         for (int i = 0; i < h0; i++) out[i] = convScratch[i];
     }
@@ -218,11 +200,6 @@ public final class Conv4Classifier implements AutoCloseable {
         for (Slot s : slots) n += s.net.weightLoads();
         for (Slot s : history) n += s.net.weightLoads();
         return n;
-    }
-
-    /** The softmax probability of class j for row i of the slot's last gradient (from its loss gradient: (P - Y) n). */
-    private double probability(Slot s, int i, int j) {
-        return s.dz[i * classes + j] * s.labels.length + (s.labels[i] == j ? 1 : 0);
     }
 
     private Slot find(double[] params, double[] x, int[] labels) {
@@ -283,7 +260,7 @@ public final class Conv4Classifier implements AutoCloseable {
     public double[] predict(double[] params, double[] x, int n) {
         Slot s = kept(k -> k.holdsGradient(params, x) && k.labels.length == n);
         if (s != null) return s.z.clone();
-        return logits(params, embedChecked(params, x, n), n);
+        return head.logits(params, embedChecked(params, x, n), n, true);
     }
 
     /**
@@ -315,72 +292,6 @@ public final class Conv4Classifier implements AutoCloseable {
     private double[] embedChecked(double[] params, double[] x, int n) {
         Conv4Net.check("params", params.length, numParams());
         return embed(params, x, n);
-    }
-
-    private double[] logits(double[] p, double[] e, int n) {
-        return logits(p, e, n, true);
-    }
-
-    /** {@code e W} (+ {@code b} when {@code withBias}) for the head {@code W}, {@code b} in {@code p}. */
-    private double[] logits(double[] p, double[] e, int n, boolean withBias) {
-        int w = headOffset();
-        int bias = w + emb * classes;
-        double[] z = new double[n * classes];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < classes; j++) {
-                z[i * classes + j] = withBias ? p[bias + j] : 0;
-            }
-            for (int k = 0; k < emb; k++) {
-                double ek = e[i * emb + k];
-                int row = w + k * classes;
-                for (int j = 0; j < classes; j++) {
-                    z[i * classes + j] += ek * p[row + j];
-                }
-            }
-        }
-        return z;
-    }
-
-    /** Writes the head's gradient {@code W: e' dz}, {@code b: colsum(dz)} into {@code grad} (its head part). */
-    private void headGradient(double[] e, double[] dz, int n, double[] grad) {
-        int bias = headOffset() + emb * classes;
-        java.util.Arrays.fill(grad, headOffset(), numParams(), 0.0);
-        addWeightGradient(e, dz, n, grad);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < classes; j++) {
-                grad[bias + j] += dz[i * classes + j];
-            }
-        }
-    }
-
-    /** Adds {@code e' dz} to the head weights' part of {@code grad}. */
-    private void addWeightGradient(double[] e, double[] dz, int n, double[] grad) {
-        int w = headOffset();
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < emb; k++) {
-                double ek = e[i * emb + k];
-                int row = w + k * classes;
-                for (int j = 0; j < classes; j++) {
-                    grad[row + j] += ek * dz[i * classes + j];
-                }
-            }
-        }
-    }
-
-    private double[] embeddingGradient(double[] p, double[] dz, int n) {
-        int w = headOffset();
-        double[] de = new double[n * emb];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < emb; k++) {
-                double s = 0;
-                int row = w + k * classes;
-                for (int j = 0; j < classes; j++) {
-                    s += dz[i * classes + j] * p[row + j];
-                }
-                de[i * emb + k] = s;
-            }
-        }
-        return de;
     }
 
     @Override
