@@ -55,7 +55,7 @@ public final class Anil implements MetaAlgorithm {
         double post = head.gradient(adapted, embedded.query(), v);
         double[] grad = new double[meta.length];
         net.embedBackward(head.embeddingGradient(adapted, embedded.query()), grad); // the query's, embedded last
-        double[] headGradient = onHead.backward(onePass, h0, task.spec().step(), support, query, path, new double[][] {v})[0];
+        double[] headGradient = onHead.backward(onePass, h0, task.spec().step(), query, path, new double[][] {v})[0];
         System.arraycopy(headGradient, 0, grad, headOffset, v.length);
         return new TaskOutcome(grad, pre[0], post, pre[1], head.accuracy(adapted, embedded.query()));
     }

@@ -124,7 +124,7 @@ public final class Maml implements MetaAlgorithm {
         Path path = forward(learner, meta, p, support);
         double[][] v = arrays(tasks.size(), p, Scratch.NONE);
         double[][] post = learner.gradients(o.innerSteps(), path.adapted(), query, v, true);
-        double[][] metaGradients = backward(learner, meta, tasks.get(0).spec().step(), support, query, path, v);
+        double[][] metaGradients = backward(learner, meta, tasks.get(0).spec().step(), query, path, v);
         List<TaskOutcome> out = new ArrayList<>(tasks.size());
         for (int t = 0; t < tasks.size(); t++) {
             out.add(new TaskOutcome(metaGradients[t], path.pre()[t][0], post[t][0], path.pre()[t][1], post[t][1]));
@@ -170,9 +170,10 @@ public final class Maml implements MetaAlgorithm {
     /**
      * From {@code v[t] = dL_Q/dp_k} of each task (scaled here by the last multi-step-loss weight), back through every
      * inner step: the meta-gradients over the whole meta-vector ({@code v} itself when there is nothing but theta).
-     * {@code step} is the tasks' meta-step (derivative-order annealing and the multi-step loss's weights).
+     * {@code step} is the tasks' meta-step (derivative-order annealing and the multi-step loss's weights); the
+     * Hessian-vector products run on the learner's kept support passes (stages 0..k-1 of {@link #forward}).
      */
-    double[][] backward(SliceLearner learner, double[] meta, long step, Batch[] support, Batch[] query, Path path, double[][] v) {
+    double[][] backward(SliceLearner learner, double[] meta, long step, Batch[] query, Path path, double[][] v) {
         int k = o.innerSteps();
         int tasks = v.length;
         boolean firstOrder = o.firstOrder() || step < o.firstOrderSteps();
@@ -209,7 +210,9 @@ public final class Maml implements MetaAlgorithm {
     /** {@code tasks} arrays of {@code length}: this thread's scratch {@code slot} for one task, else new ones. */
     private static double[][] arrays(int tasks, int length, int slot) {
         double[][] a = new double[tasks][];
-        for (int t = 0; t < tasks; t++) a[t] = tasks == 1 && slot != Scratch.NONE ? Scratch.of(slot, length) : new double[length];
+        for (int t = 0; t < tasks; t++) {
+            a[t] = tasks == 1 && slot != Scratch.NONE ? Scratch.of(slot, length) : new double[length];
+        }
         return a;
     }
 
