@@ -102,17 +102,18 @@ public final class Maml implements MetaAlgorithm {
 
     /**
      * Side by side when the learner computes tasks together ({@link Learner#sideBySide()}) and the tasks are alike
-     * ({@link Task#alike}); one by one otherwise. Each task's outcome is the one {@link #adapt} gives it alone.
+     * ({@link Task#alike}), in parts of at most {@link SliceLearner#MAX_TASKS}; one by one otherwise. Each task's outcome is the one {@link #adapt} gives it alone.
      */
     @Override
     public List<TaskOutcome> adaptAll(Learner learner, double[] meta, List<Task> tasks) {
         Optional<SliceLearner> side = learner.sideBySide();
-        if (side.isPresent() && Task.alike(tasks)) {
-            return adaptSideBySide(side.get(), meta, tasks);
-        }
-        SliceLearner one = SliceLearner.oneByOne(learner);
         List<TaskOutcome> out = new ArrayList<>(tasks.size());
-        for (Task t : tasks) out.add(adaptSideBySide(one, meta, List.of(t)).get(0));
+        if (side.isPresent() && Task.alike(tasks)) {
+            for (List<Task> part : SliceLearner.parts(tasks)) out.addAll(adaptSideBySide(side.get(), meta, part));
+        } else {
+            SliceLearner one = SliceLearner.oneByOne(learner);
+            for (Task t : tasks) out.addAll(adaptSideBySide(one, meta, List.of(t)));
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package ai.metaspark.algo;
 
 import ai.metaspark.model.Conv4Learner;
 import ai.metaspark.model.Learner;
+import ai.metaspark.model.SliceLearner;
 import ai.metaspark.model.conv.Conv4Classifier;
 import ai.metaspark.model.conv.Conv4Slice;
 import ai.metaspark.task.Batch;
@@ -46,13 +47,22 @@ public final class ProtoNet implements MetaAlgorithm {
     /**
      * On the Conv-4 over ND4J operations ({@link Conv4Learner#slice()}), the episodes of alike tasks side by side: one
      * batched pass embeds all of them (each with its own batch statistics), one backward pass returns every task's
-     * gradient. Each task's outcome is the one {@link #adapt} gives it alone.
+     * gradient, in parts of at most {@link SliceLearner#MAX_TASKS}. Each task's outcome is the one {@link #adapt} gives it
+     * alone.
      */
     @Override
     public List<TaskOutcome> adaptAll(Learner learner, double[] meta, List<Task> tasks) {
         Conv4Learner conv4 = conv4(learner);
         Optional<Conv4Slice> slice = conv4.slice();
         if (slice.isEmpty() || !Task.alike(tasks)) return MetaAlgorithm.super.adaptAll(learner, meta, tasks);
+        List<TaskOutcome> out = new ArrayList<>(tasks.size());
+        int emb = conv4.classifier().spec().embeddingSize();
+        for (List<Task> part : SliceLearner.parts(tasks)) out.addAll(sideBySide(slice.get(), emb, meta, part));
+        return out;
+    }
+
+    /** The episodes of {@code tasks} in one batched forward and one batched backward pass. */
+    private static List<TaskOutcome> sideBySide(Conv4Slice slice, int emb, double[] meta, List<Task> tasks) {
         int n = tasks.size();
         double[][] params = new double[n][];
         double[][] x = new double[n][];
@@ -60,13 +70,12 @@ public final class ProtoNet implements MetaAlgorithm {
             params[t] = meta;
             x[t] = images(tasks.get(t));
         }
-        double[][] e = slice.get().embed(0, params, x, size(tasks.get(0)));
+        double[][] e = slice.embed(0, params, x, size(tasks.get(0)));
         double[][] lossAndAccuracy = new double[n][2];
         double[][] de = new double[n][];
         double[][] grads = new double[n][meta.length];
-        int emb = conv4.classifier().spec().embeddingSize();
         for (int t = 0; t < n; t++) de[t] = new Episode(tasks.get(t), e[t], emb).embeddingGradient(lossAndAccuracy[t]);
-        slice.get().embedBackward(0, de, grads);
+        slice.embedBackward(0, de, grads);
         List<TaskOutcome> out = new ArrayList<>(n);
         for (int t = 0; t < n; t++) out.add(outcome(grads[t], lossAndAccuracy[t]));
         return out;

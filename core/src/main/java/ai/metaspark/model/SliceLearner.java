@@ -17,6 +17,21 @@ import java.util.List;
  */
 public interface SliceLearner {
     /**
+     * At most this many tasks go side by side in one call; callers run a larger slice in consecutive parts
+     * ({@link #parts}). It bounds the native memory a stage keeps, which grows with the tasks.
+     */
+    int MAX_TASKS = 32;
+
+    /** {@code tasks} in consecutive parts of at most {@link #MAX_TASKS}, in order. */
+    static <T> List<List<T>> parts(List<T> tasks) {
+        List<List<T>> out = new ArrayList<>();
+        for (int from = 0; from < tasks.size(); from += MAX_TASKS) {
+            out.add(tasks.subList(from, Math.min(tasks.size(), from + MAX_TASKS)));
+        }
+        return out;
+    }
+
+    /**
      * Writes each task's gradient of its mean loss on {@code data[t]} at {@code params[t]} into {@code grads[t]};
      * returns {@code {loss, accuracy}} per task (the accuracy when {@code accuracy} is set and the learner classifies,
      * else 0). Keeps the passes as {@code stage}.

@@ -89,6 +89,15 @@ class SideBySideTest {
     }
 
     @Test
+    void aLargeSliceRunsInPartsOfAtMostMaxTasksInOrder() {
+        List<Integer> tasks = java.util.stream.IntStream.range(0, 2 * SliceLearner.MAX_TASKS + 1).boxed().toList();
+        List<List<Integer>> parts = SliceLearner.parts(tasks);
+        assertEquals(List.of(SliceLearner.MAX_TASKS, SliceLearner.MAX_TASKS, 1), parts.stream().map(List::size).toList());
+        assertEquals(tasks, parts.stream().flatMap(List::stream).toList());
+        assertTrue(SliceLearner.parts(List.of()).isEmpty());
+    }
+
+    @Test
     void oneDnnComputesOneTaskAtATimeWithTheSameOutcomes() {
         Conv4Spec spec = new Conv4Spec(14, 1, 8, 4, Variant.STRIDED);
         Conv4Model model = new Conv4Model(spec, CLASSES);
