@@ -72,6 +72,17 @@ final class Nd4jConv4Net implements Conv4Passes {
         INDArray rcols;
         INDArray rxh;
         INDArray meanXhRz;
+
+        /**
+         * Frees the native memory of the last passes' activations now (the large ones), rather than when the
+         * collector finds them: a pass allocates far more native memory than heap.
+         */
+        void release() {
+            for (INDArray a : new INDArray[] {cols, xh, a, mask, gz, gy, gxh, rcols, rxh}) {
+                if (a != null) a.close();
+            }
+            cols = xh = a = mask = gz = gy = gxh = meanGxhXh = rcols = rxh = meanXhRz = null;
+        }
     }
 
     Nd4jConv4Net(Conv4Spec spec) {
@@ -119,6 +130,7 @@ final class Nd4jConv4Net implements Conv4Passes {
     }
 
     private double[][] run(double[][] x, int n) {
+        for (Block k : blocks) k.release();
         this.n = n;
         int size = spec.imageSize();
         INDArray in = Nd4j.createFromArray(concat(x)).reshape('c', (long) tasks * n, spec.channels(), size, size);
@@ -200,6 +212,7 @@ final class Nd4jConv4Net implements Conv4Passes {
             INDArray gzm = taskMajor(k.gz);
             scatter(grad, spec.weightOffset(b), weightGradient(gzm, k.cols));
             if (b > 0 || dx != null) gOut = col2im(Nd4j.matmul(k.w, gzm, true, false, false), b, k.inSize);
+            gzm.close();
         }
         if (dx != null) split(gOut, dx);
         backwardDone = true;
@@ -280,9 +293,12 @@ final class Nd4jConv4Net implements Conv4Passes {
             if (k.rcols != null) rgw.addi(weightGradient(gzm, k.rcols));                // + bwdW(R x, gz)
             scatter(hv, spec.weightOffset(b), rgw);
             if (b > 0) {                                                                // bwdData(R gz, W) + bwdData(gz, V_W)
-                INDArray rcolsGrad = Nd4j.matmul(k.w, rgzm, true, false, false).addi(Nd4j.matmul(k.vw, gzm, true, false, false));
-                rgOut = col2im(rcolsGrad, b, k.inSize);
+                INDArray viaV = Nd4j.matmul(k.vw, gzm, true, false, false);
+                rgOut = col2im(Nd4j.matmul(k.w, rgzm, true, false, false).addi(viaV), b, k.inSize);
+                viaV.close();
             }
+            rgzm.close();
+            if (gzm != null) gzm.close();
         }
     }
 
@@ -298,9 +314,7 @@ final class Nd4jConv4Net implements Conv4Passes {
 
     @Override
     public void close() {
-        for (Block k : blocks) {
-            k.cols = k.xh = k.a = k.mask = k.gz = k.gy = k.gxh = k.meanGxhXh = k.rcols = k.rxh = k.meanXhRz = null;
-        }
+        for (Block k : blocks) k.release();
         forwardDone = false;
         backwardDone = false;
         rForwardDone = false;
@@ -327,28 +341,38 @@ final class Nd4jConv4Net implements Conv4Passes {
         INDArray cols = Nd4j.create(DataType.FLOAT, in.size(0), in.size(1), Conv4Spec.KERNEL, Conv4Spec.KERNEL, oh, oh);
         Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(in).addOutputs(cols)
                 .addIntegerArguments(Conv4Spec.KERNEL, Conv4Spec.KERNEL, st, st, pad, pad, 1, 1, 1).build());
-        return cols.reshape('c', tasks, n, kSize(b), (long) oh * oh).permute(0, 2, 1, 3).dup('c')
+        INDArray taskMajor = cols.reshape('c', tasks, n, kSize(b), (long) oh * oh).permute(0, 2, 1, 3).dup('c')
                 .reshape('c', tasks, kSize(b), (long) n * oh * oh);
+        cols.close();
+        return taskMajor;
     }
 
-    /** The input gradient {@code [T n, C, size, size]} of task-major column gradients {@code [T, K, n P]}. */
+    /**
+     * The input gradient {@code [T n, C, size, size]} of task-major column gradients {@code [T, K, n P]}, a temporary
+     * this frees.
+     */
     private INDArray col2im(INDArray colsGrad, int b, int size) {
         int oh = spec.convOut(b);
         int st = spec.stride();
         int pad = spec.padBefore(b);
         INDArray cols = colsGrad.reshape('c', tasks, kSize(b), n, (long) oh * oh).permute(0, 2, 1, 3).dup('c')
                 .reshape('c', (long) tasks * n, spec.inChannels(b), Conv4Spec.KERNEL, Conv4Spec.KERNEL, oh, oh);
+        colsGrad.close();
         INDArray out = Nd4j.create(DataType.FLOAT, (long) tasks * n, spec.inChannels(b), size, size);
         Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(cols).addOutputs(out)
                 .addIntegerArguments(st, st, pad, pad, size, size, 1, 1, 0).build());
+        cols.close();
         return out;
     }
 
     /** Each task's {@code conv(x, W_t)}, {@code [T n, O, oh, ow]}, from its weights and its input's columns. */
     private INDArray conv(INDArray w, INDArray cols, int b) {
         int oh = spec.convOut(b);
-        return Nd4j.matmul(w, cols).reshape('c', tasks, spec.filters(), n, (long) oh * oh).permute(0, 2, 1, 3).dup('c')
+        INDArray product = Nd4j.matmul(w, cols);
+        INDArray z = product.reshape('c', tasks, spec.filters(), n, (long) oh * oh).permute(0, 2, 1, 3).dup('c')
                 .reshape('c', (long) tasks * n, spec.filters(), oh, oh);
+        product.close();
+        return z;
     }
 
     /** Each task's weight gradient {@code [T, O, K]} from its output gradient (task-major) and input columns. */
