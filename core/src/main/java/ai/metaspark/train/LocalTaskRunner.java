@@ -15,7 +15,9 @@ import java.util.concurrent.Future;
 
 /**
  * Runs tasks in this JVM: the meta-batch is cut into one contiguous slice per thread, each thread keeps its own
- * learner and adapts its slice ({@code adaptAll}: side by side where the algorithm and learner can). Results do not depend on the thread count (the accumulator is exact, evaluations keep their order).
+ * learner and adapts its slice ({@code adaptAll}: side by side where the algorithm and learner can). Results do not
+ * depend on the thread count (the accumulator is exact, each task's outcome is the one it gets alone, evaluations keep
+ * their order).
  */
 public final class LocalTaskRunner implements TaskRunner {
     private final Experiment experiment;

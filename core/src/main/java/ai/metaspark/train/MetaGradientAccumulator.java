@@ -7,7 +7,7 @@ import java.io.Serializable;
 /**
  * Sums task outcomes of a meta-step: meta-gradients, losses and accuracies. {@code add} folds in one task, {@code merge} another
  * accumulator; both are exact and order-independent (see {@link ExactSum}), so a local fold, a thread pool and Spark's
- * {@code treeAggregate} give the same bits.
+ * {@code treeReduce} give the same bits.
  */
 public final class MetaGradientAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -27,8 +27,9 @@ import java.util.stream.IntStream;
 
 /**
  * Runs the tasks of a meta-step on Spark. Per step: the meta-parameters are broadcast (and destroyed after), the specs
- * are cut into {@code partitions} contiguous slices (many tasks per Spark task), each partition folds its tasks into
- * one {@link MetaGradientAccumulator} and {@code treeAggregate} merges them. The accumulator is exact, so the sum has
+ * are cut into {@code partitions} contiguous slices (many tasks per Spark task), each partition adapts its tasks at
+ * once ({@code Worker.adaptAll}: side by side where the learner can) into one {@link MetaGradientAccumulator} and
+ * {@code treeReduce} merges them. The accumulator is exact, so the sum has
  * the same bits for any partition count, retry or executor placement, and equals {@link ai.metaspark.train.LocalTaskRunner}'s.
  *
  * <p>A segment of several steps runs as one barrier job instead ({@link BarrierSegment}): the meta-batch of each step
