@@ -133,14 +133,15 @@ final class Nd4jConv4Net implements Conv4Passes {
         for (Block k : blocks) k.release();
         this.n = n;
         int size = spec.imageSize();
-        INDArray in = Nd4j.createFromArray(concat(x)).reshape('c', (long) tasks * n, spec.channels(), size, size);
+        INDArray in = TaskArrays.gather(x, 0, x[0].length).reshape('c', (long) tasks * n, spec.channels(), size, size);
         for (int b = 0; b < blocks.length; b++) {
             in = blockForward(b, in);
         }
         forwardDone = true;
         backwardDone = false;
         rForwardDone = false;
-        return rowsPerTask(embedding(in));
+        INDArray emb = embedding(in);
+        return TaskArrays.scatter(new double[tasks][(int) (emb.length() / tasks)], 0, emb);
     }
 
     /** Each block's {@code [T, O, K]} weights and {@code [T, C]} scale and shift from the tasks' parameter vectors. */
@@ -148,9 +149,9 @@ final class Nd4jConv4Net implements Conv4Passes {
         tasks = params.length;
         for (int b = 0; b < blocks.length; b++) {
             Block k = blocks[b];
-            k.w = gather(params, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
-            k.g = gather(params, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
-            k.t = gather(params, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            k.w = TaskArrays.gather(params, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
+            k.g = TaskArrays.gather(params, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            k.t = TaskArrays.gather(params, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
         }
         loads++;
     }
@@ -164,7 +165,7 @@ final class Nd4jConv4Net implements Conv4Passes {
         k.xh = scale(centered(z), k.s);
         k.a = Transforms.relu(shift(scale(k.xh, k.g), k.t), false);
         k.mask = k.a.gt(0).castTo(DataType.FLOAT);
-        return pooled() ? pool("maxpool2d", k.a) : k.a;
+        return pooled() ? Nd4jMaxPool.forward(k.a) : k.a;
     }
 
     private INDArray embedding(INDArray last) {
@@ -199,22 +200,22 @@ final class Nd4jConv4Net implements Conv4Passes {
             checkParams(grad[t]);
             if (dx != null) Conv4Net.check("dx[" + t + "]", dx[t].length, (long) n * spec.inputSize());
         }
-        INDArray gOut = embeddingGradient(Nd4j.createFromArray(concat(dEmb)).reshape('c', (long) tasks * n, -1));
+        INDArray gOut = embeddingGradient(TaskArrays.gather(dEmb, 0, dEmb[0].length).reshape('c', (long) tasks * n, -1));
         for (int b = blocks.length - 1; b >= 0; b--) {
             Block k = blocks[b];
-            INDArray ga = pooled() ? poolBackward(k.a, gOut) : gOut;
+            INDArray ga = pooled() ? Nd4jMaxPool.backward(k.a, gOut) : gOut;
             k.gy = ga.mul(k.mask);
-            scatter(grad, spec.gammaOffset(b), channelSums(k.gy.mul(k.xh)));
-            scatter(grad, spec.betaOffset(b), channelSums(k.gy));
+            TaskArrays.scatter(grad, spec.gammaOffset(b), channelSums(k.gy.mul(k.xh)));
+            TaskArrays.scatter(grad, spec.betaOffset(b), channelSums(k.gy));
             k.gxh = scale(k.gy, k.g);
             k.meanGxhXh = channelMeans(k.gxh.mul(k.xh));
             k.gz = normalizedGradient(k, k.gxh, k.meanGxhXh);
             INDArray gzm = taskMajor(k.gz);
-            scatter(grad, spec.weightOffset(b), weightGradient(gzm, k.cols));
+            TaskArrays.scatter(grad, spec.weightOffset(b), weightGradient(gzm, k.cols));
             if (b > 0 || dx != null) gOut = col2im(Nd4j.matmul(k.w, gzm, true, false, false), b, k.inSize);
             gzm.close();
         }
-        if (dx != null) split(gOut, dx);
+        if (dx != null) TaskArrays.scatter(dx, 0, gOut);
         backwardDone = true;
         rForwardDone = false;
     }
@@ -240,25 +241,19 @@ final class Nd4jConv4Net implements Conv4Passes {
         INDArray rIn = null;
         for (int b = 0; b < blocks.length; b++) {
             Block k = blocks[b];
-            k.vw = gather(v, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
-            k.vg = gather(v, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
-            INDArray vt = gather(v, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            k.vw = TaskArrays.gather(v, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
+            k.vg = TaskArrays.gather(v, spec.gammaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
+            INDArray vt = TaskArrays.gather(v, spec.betaOffset(b), spec.filters()).reshape('c', tasks, spec.filters());
             k.rcols = rIn == null ? null : im2col(rIn, b);
             INDArray rz = conv(k.vw, k.cols, b);
             if (rIn != null) rz.addi(conv(k.w, k.rcols, b));
             k.meanXhRz = channelMeans(rz.mul(k.xh));
             k.rxh = scale(centered(rz).subi(scale(k.xh, k.meanXhRz)), k.s);
             INDArray ra = shift(scale(k.xh, k.vg).addi(scale(k.rxh, k.g)), vt).muli(k.mask);
-            rIn = pooled() ? poolR(k.a, ra) : ra;
+            rIn = pooled() ? Nd4jMaxPool.r(k.a, ra) : ra;
         }
         rForwardDone = true;
-        INDArray r = embedding(rIn).dup('c');
-        float[][] out = new float[tasks][];
-        int per = n * spec.embeddingSize();
-        for (int t = 0; t < tasks; t++) {
-            out[t] = r.reshape('c', tasks, per).getRow(t).dup().data().asFloat();
-        }
-        return out;
+        return TaskArrays.scatter(new float[tasks][n * spec.embeddingSize()], 0, embedding(rIn));
     }
 
     @Override
@@ -275,13 +270,13 @@ final class Nd4jConv4Net implements Conv4Passes {
             Conv4Net.check("rDEmb[" + t + "]", rDEmb[t].length, (long) n * spec.embeddingSize());
             Conv4Net.check("hv[" + t + "]", hv[t].length, spec.numParams());
         }
-        INDArray rgOut = embeddingGradient(Nd4j.createFromArray(concat(rDEmb)).reshape('c', (long) tasks * n, -1));
+        INDArray rgOut = embeddingGradient(TaskArrays.gather(rDEmb, 0, rDEmb[0].length).reshape('c', (long) tasks * n, -1));
         for (int b = blocks.length - 1; b >= 0; b--) {
             Block k = blocks[b];
-            INDArray rga = pooled() ? poolBackward(k.a, rgOut) : rgOut;
+            INDArray rga = pooled() ? Nd4jMaxPool.backward(k.a, rgOut) : rgOut;
             INDArray rgy = rga.mul(k.mask);
-            scatter(hv, spec.gammaOffset(b), channelSums(rgy.mul(k.xh).addi(k.gy.mul(k.rxh))));
-            scatter(hv, spec.betaOffset(b), channelSums(rgy));
+            TaskArrays.scatter(hv, spec.gammaOffset(b), channelSums(rgy.mul(k.xh).addi(k.gy.mul(k.rxh))));
+            TaskArrays.scatter(hv, spec.betaOffset(b), channelSums(rgy));
             INDArray rgxh = scale(k.gy, k.vg).addi(scale(rgy, k.g));
             INDArray rgz = normalizedGradient(k, rgxh, channelMeans(rgxh.mul(k.xh)))   // s (R gxh - mean - xh mean(xh R gxh))
                     .subi(scale(scale(k.rxh, k.meanGxhXh), k.s))                        // - s Rxh mean(gxh xh)
@@ -291,7 +286,7 @@ final class Nd4jConv4Net implements Conv4Passes {
             INDArray rgw = weightGradient(rgzm, k.cols);                                // bwdW(x, R gz)
             INDArray gzm = k.rcols != null || b > 0 ? taskMajor(k.gz) : null;
             if (k.rcols != null) rgw.addi(weightGradient(gzm, k.rcols));                // + bwdW(R x, gz)
-            scatter(hv, spec.weightOffset(b), rgw);
+            TaskArrays.scatter(hv, spec.weightOffset(b), rgw);
             if (b > 0) {                                                                // bwdData(R gz, W) + bwdData(gz, V_W)
                 INDArray viaV = Nd4j.matmul(k.vw, gzm, true, false, false);
                 rgOut = col2im(Nd4j.matmul(k.w, rgzm, true, false, false).addi(viaV), b, k.inSize);
@@ -424,90 +419,5 @@ final class Nd4jConv4Net implements Conv4Passes {
     /** {@code [T, C]} as {@code [T, 1, C, 1]}, to broadcast over a {@link #perTaskChannel} view. */
     private static INDArray broadcastable(INDArray c) {
         return c.reshape('c', c.size(0), 1, c.size(1), 1);
-    }
-
-    private static int[] poolArgs() {
-        return new int[] {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0}; // 2x2, stride 2, floor, NCHW
-    }
-
-    private static INDArray pool(String op, INDArray in) {
-        INDArray out = Nd4j.create(DataType.FLOAT, in.size(0), in.size(1), in.size(2) / 2, in.size(3) / 2);
-        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(in).addOutputs(out).addIntegerArguments(poolArgs()).build());
-        return out;
-    }
-
-    /** Max-pool's backward at {@code a}: {@code gOut} to each window's maximum (the first, on ties), zero elsewhere. */
-    private static INDArray poolBackward(INDArray a, INDArray gOut) {
-        INDArray gIn = a.ulike();
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(a, gOut).addOutputs(gIn).addIntegerArguments(poolArgs()).build());
-        return gIn;
-    }
-
-    /** R of max-pool's output: R of its input at each window's maximum (the mask max-pool's backward draws, summed). */
-    private static INDArray poolR(INDArray a, INDArray ra) {
-        INDArray argmax = poolBackward(a, Nd4j.ones(DataType.FLOAT, a.size(0), a.size(1), a.size(2) / 2, a.size(3) / 2));
-        return pool("avgpool2d", argmax.muli(ra)).muli(4);
-    }
-
-    /** Entries {@code from .. from + count} of every task's vector, as floats, one task after another. */
-    private static INDArray gather(double[][] p, int from, int count) {
-        float[] f = new float[p.length * count];
-        for (int t = 0; t < p.length; t++) {
-            for (int i = 0; i < count; i++) f[t * count + i] = (float) p[t][from + i];
-        }
-        return Nd4j.createFromArray(f);
-    }
-
-    /** {@link #gather(double[][], int, int)} of float vectors. */
-    private static INDArray gather(float[][] p, int from, int count) {
-        float[] f = new float[p.length * count];
-        for (int t = 0; t < p.length; t++) System.arraycopy(p[t], from, f, t * count, count);
-        return Nd4j.createFromArray(f);
-    }
-
-    /** Writes task t's part of {@code a} (its row of {@code [T, ...]}) into {@code out[t][from ..]}. */
-    private static void scatter(double[][] out, int from, INDArray a) {
-        float[] f = a.dup('c').data().asFloat();
-        int per = f.length / out.length;
-        for (int t = 0; t < out.length; t++) {
-            for (int i = 0; i < per; i++) out[t][from + i] = f[t * per + i];
-        }
-    }
-
-    /** {@link #scatter(double[][], int, INDArray)} into float vectors. */
-    private static void scatter(float[][] out, int from, INDArray a) {
-        float[] f = a.dup('c').data().asFloat();
-        int per = f.length / out.length;
-        for (int t = 0; t < out.length; t++) System.arraycopy(f, t * per, out[t], from, per);
-    }
-
-    /** Task t's rows of {@code a} (images {@code t n .. t n + n - 1}) into {@code out[t]}. */
-    private static void split(INDArray a, double[][] out) {
-        scatter(out, 0, a);
-    }
-
-    /** Each task's rows of {@code a [T n, ...]} as doubles. */
-    private double[][] rowsPerTask(INDArray a) {
-        double[][] out = new double[tasks][(int) (a.length() / tasks)];
-        split(a, out);
-        return out;
-    }
-
-    /** The tasks' vectors one after another, as floats. */
-    private static float[] concat(double[][] x) {
-        int per = x[0].length;
-        float[] f = new float[x.length * per];
-        for (int t = 0; t < x.length; t++) {
-            for (int i = 0; i < per; i++) f[t * per + i] = (float) x[t][i];
-        }
-        return f;
-    }
-
-    /** {@link #concat(double[][])} of float vectors. */
-    private static float[] concat(float[][] x) {
-        int per = x[0].length;
-        float[] f = new float[x.length * per];
-        for (int t = 0; t < x.length; t++) System.arraycopy(x[t], 0, f, t * per, per);
-        return f;
     }
 }
