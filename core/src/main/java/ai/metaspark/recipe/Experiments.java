@@ -33,7 +33,7 @@ final class Experiments {
     static Experiment build(RunConfig c) {
         String task = c.get(Keys.TASK);
         TaskFamilyProvider provider = Families.named(task);
-        TaskFamily family = provider.family(c);
+        TaskFamily family = provider.family(new FamilyKeys(provider, c));
         String model = c.get(Keys.MODEL).equals("auto") ? provider.defaultModel() : c.get(Keys.MODEL);
         AlgorithmSpec spec = algorithm(c);
         checkFits(c, spec, model, family.classification());

@@ -1,9 +1,10 @@
 package ai.metaspark.recipe;
 
-import ai.metaspark.config.RunConfig;
+import ai.metaspark.config.ConfigKey;
 import ai.metaspark.task.TaskFamily;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +27,12 @@ public abstract class GeneratedFamilyProvider implements TaskFamilyProvider {
     }
 
     @Override
-    public final TaskFamily family(RunConfig config) {
+    public final Set<ConfigKey<?>> keys() {
+        return Set.of();
+    }
+
+    @Override
+    public final TaskFamily family(FamilyKeys keys) {
         return family.get();
     }
 
@@ -36,7 +42,7 @@ public abstract class GeneratedFamilyProvider implements TaskFamilyProvider {
     }
 
     @Override
-    public final Optional<String> dataLocation(RunConfig config) {
+    public final Optional<String> dataLocation(FamilyKeys keys) {
         return Optional.empty();
     }
 }

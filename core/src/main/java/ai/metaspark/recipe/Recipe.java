@@ -71,7 +71,14 @@ public record Recipe(RunConfig config) implements java.io.Serializable {
 
     /** The resolved data folder the task family reads, if it reads one. */
     public Optional<String> dataLocation() {
-        return Families.named(task()).dataLocation(config);
+        TaskFamilyProvider provider = Families.named(task());
+        return provider.dataLocation(new FamilyKeys(provider, config));
+    }
+
+    /** The settings of this recipe's task family, as its provider reads them. */
+    public FamilyKeys familyKeys() {
+        TaskFamilyProvider provider = Families.named(task());
+        return new FamilyKeys(provider, config);
     }
 
     /** Every key and value, in declaration order. */

@@ -1,13 +1,15 @@
 package ai.metaspark.data.imagefolder;
 
+import ai.metaspark.config.ConfigKey;
 import ai.metaspark.config.Keys;
-import ai.metaspark.config.RunConfig;
 import ai.metaspark.data.DataLocation;
+import ai.metaspark.recipe.FamilyKeys;
 import ai.metaspark.recipe.TaskFamilyProvider;
 import ai.metaspark.task.ImageShape;
 import ai.metaspark.task.TaskFamily;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code task: image-folder}: N-way ({@code n_way}; meta-training {@code train_n_way}-way when set) tasks from the
@@ -22,15 +24,21 @@ public final class ImageFolderProvider implements TaskFamilyProvider {
     }
 
     @Override
-    public TaskFamily family(RunConfig config) {
-        ImageFolderFamily.Source source = new ImageFolderFamily.Source(DataLocation.resolve(config.get(Keys.DATA)),
-                new ImageShape(config.getInt(Keys.IMAGE_SIZE), config.getInt(Keys.CHANNELS)),
-                ClassSplit.of(config.get(Keys.CLASS_SPLIT), config.get(Keys.SPLIT_SEED)), config.isOn(Keys.ROTATE_CLASSES));
-        int k = config.getInt(Keys.K_SHOT);
-        int nWay = config.getInt(Keys.N_WAY);
-        int trainNWay = config.getInt(Keys.TRAIN_N_WAY);
+    public Set<ConfigKey<?>> keys() {
+        return Set.of(Keys.DATA, Keys.IMAGE_SIZE, Keys.CHANNELS, Keys.CLASS_SPLIT, Keys.SPLIT_SEED, Keys.ROTATE_CLASSES,
+                Keys.K_SHOT, Keys.K_QUERY, Keys.EVAL_QUERY, Keys.N_WAY, Keys.TRAIN_N_WAY);
+    }
+
+    @Override
+    public TaskFamily family(FamilyKeys keys) {
+        ImageFolderFamily.Source source = new ImageFolderFamily.Source(DataLocation.resolve(keys.get(Keys.DATA)),
+                new ImageShape(keys.getInt(Keys.IMAGE_SIZE), keys.getInt(Keys.CHANNELS)),
+                ClassSplit.of(keys.get(Keys.CLASS_SPLIT), keys.get(Keys.SPLIT_SEED)), keys.isOn(Keys.ROTATE_CLASSES));
+        int k = keys.getInt(Keys.K_SHOT);
+        int nWay = keys.getInt(Keys.N_WAY);
+        int trainNWay = keys.getInt(Keys.TRAIN_N_WAY);
         return new ImageFolderFamily(source, trainNWay == 0 ? nWay : trainNWay, nWay,
-                new ImageFolderFamily.MinImages(k + config.getInt(Keys.K_QUERY), k + config.getInt(Keys.EVAL_QUERY)));
+                new ImageFolderFamily.MinImages(k + keys.getInt(Keys.K_QUERY), k + keys.getInt(Keys.EVAL_QUERY)));
     }
 
     @Override
@@ -39,7 +47,7 @@ public final class ImageFolderProvider implements TaskFamilyProvider {
     }
 
     @Override
-    public Optional<String> dataLocation(RunConfig config) {
-        return Optional.of(DataLocation.resolve(config.get(Keys.DATA)));
+    public Optional<String> dataLocation(FamilyKeys keys) {
+        return Optional.of(DataLocation.resolve(keys.get(Keys.DATA)));
     }
 }

@@ -108,7 +108,7 @@ public final class TablePreparation {
     /** {@link #unprepared(Recipe)}, saying on {@code console} (when not null) where the prepared copy is. */
     private static TableSpec unprepared(Recipe recipe, PrintStream console) {
         if (!recipe.task().equals("table")) return null;
-        TableSpec spec = TableProvider.spec(recipe.config());
+        TableSpec spec = TableProvider.spec(recipe.familyKeys());
         String folder = spec.preparedFolder();
         if (TableIndex.read(folder).isEmpty()) return spec;
         if (console != null) console.printf("table %s: prepared copy %s%n", spec.location(), folder);

@@ -90,7 +90,7 @@ class TablePreparationTest {
         List<String> all = new ArrayList<>(List.of("task=table", "data=" + tmp.resolve(table), "features=a,b",
                 "table_cache=" + tmp.resolve("cache"), "k_shot=5", "k_query=5", "eval_query=5"));
         all.addAll(List.of(sets));
-        return TableProvider.spec(Recipe.defaults().with(all.toArray(String[]::new)).config());
+        return TableProvider.spec(Recipe.defaults().with(all.toArray(String[]::new)).familyKeys());
     }
 
     @Test
@@ -219,7 +219,7 @@ class TablePreparationTest {
         assertEquals(mean, index.mean()[0], 1e-9);
         assertEquals(Math.sqrt(sumSq / n - mean * mean), index.std()[0], 1e-6);
         TableFamily family = (TableFamily) new TableProvider().family(Recipe.defaults().with("task=table", "data=" + tmp.resolve("one"),
-                "features=a,b", "table_cache=" + tmp.resolve("cache"), "k_shot=5", "k_query=5", "eval_query=5").config());
+                "features=a,b", "table_cache=" + tmp.resolve("cache"), "k_shot=5", "k_query=5", "eval_query=5").familyKeys());
         Task t = family.materialize(new TaskSampler(1).spec(Split.TEST, 0, 3), 5, 5);
         for (int i = 0; i < 5; i++) assertTrue(Math.abs(t.support().x()[2 * i]) < 4, "standardized: " + t.support().x()[2 * i]);
     }
@@ -231,7 +231,7 @@ class TablePreparationTest {
         assertEquals(3, index.classes());
         TableFamily family = (TableFamily) new TableProvider().family(Recipe.defaults().with("task=table", "data=" + tmp.resolve("one"),
                 "features=a,b", "table_cache=" + tmp.resolve("cache"), "k_shot=5", "k_query=5", "eval_query=5",
-                "objective=classification").config());
+                "objective=classification").familyKeys());
         assertEquals(3, family.outputSize());
         Task t = family.materialize(new TaskSampler(1).spec(Split.TRAIN, 4, 0), 5, 5);
         for (int i = 0; i < 5; i++) {
