@@ -71,14 +71,12 @@ public record Recipe(RunConfig config) implements java.io.Serializable {
 
     /** The resolved data folder the task family reads, if it reads one. */
     public Optional<String> dataLocation() {
-        TaskFamilyProvider provider = Families.named(task());
-        return provider.dataLocation(new FamilyKeys(provider, config));
+        return Families.named(task()).dataLocation(familyKeys());
     }
 
     /** The settings of this recipe's task family, as its provider reads them. */
     public FamilyKeys familyKeys() {
-        TaskFamilyProvider provider = Families.named(task());
-        return new FamilyKeys(provider, config);
+        return new FamilyKeys(Families.named(task()), config);
     }
 
     /** Every key and value, in declaration order. */

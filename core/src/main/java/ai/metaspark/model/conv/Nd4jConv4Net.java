@@ -4,8 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -42,6 +40,8 @@ final class Nd4jConv4Net implements Conv4Passes {
     private long loads;
     /** Tasks (T) and images per task (n) of the last forward. */
     private int tasks;
+    /** Per-task, per-channel arithmetic for the current {@link #tasks}. */
+    private TaskChannels ch;
     private int n;
     private boolean forwardDone;
     private boolean backwardDone;
@@ -147,6 +147,7 @@ final class Nd4jConv4Net implements Conv4Passes {
     /** Each block's {@code [T, O, K]} weights and {@code [T, C]} scale and shift from the tasks' parameter vectors. */
     private void load(double[][] params) {
         tasks = params.length;
+        ch = new TaskChannels(tasks);
         for (int b = 0; b < blocks.length; b++) {
             Block k = blocks[b];
             k.w = TaskArrays.gather(params, spec.weightOffset(b), spec.weightCount(b)).reshape('c', tasks, spec.filters(), kSize(b));
@@ -161,9 +162,9 @@ final class Nd4jConv4Net implements Conv4Passes {
         k.inSize = (int) in.size(2);
         k.cols = im2col(in, b);
         INDArray z = conv(k.w, k.cols, b);
-        k.s = Transforms.pow(perTaskChannel(z).var(false, 1, 3).addi(Conv4Spec.BN_EPS), -0.5, false);
-        k.xh = scale(centered(z), k.s);
-        k.a = Transforms.relu(shift(scale(k.xh, k.g), k.t), false);
+        k.s = Transforms.pow(ch.view(z).var(false, 1, 3).addi(Conv4Spec.BN_EPS), -0.5, false);
+        k.xh = ch.scale(ch.centered(z), k.s);
+        k.a = Transforms.relu(ch.shift(ch.scale(k.xh, k.g), k.t), false);
         k.mask = k.a.gt(0).castTo(DataType.FLOAT);
         return pooled() ? Nd4jMaxPool.forward(k.a) : k.a;
     }
@@ -205,10 +206,10 @@ final class Nd4jConv4Net implements Conv4Passes {
             Block k = blocks[b];
             INDArray ga = pooled() ? Nd4jMaxPool.backward(k.a, gOut) : gOut;
             k.gy = ga.mul(k.mask);
-            TaskArrays.scatter(grad, spec.gammaOffset(b), channelSums(k.gy.mul(k.xh)));
-            TaskArrays.scatter(grad, spec.betaOffset(b), channelSums(k.gy));
-            k.gxh = scale(k.gy, k.g);
-            k.meanGxhXh = channelMeans(k.gxh.mul(k.xh));
+            TaskArrays.scatter(grad, spec.gammaOffset(b), ch.sums(k.gy.mul(k.xh)));
+            TaskArrays.scatter(grad, spec.betaOffset(b), ch.sums(k.gy));
+            k.gxh = ch.scale(k.gy, k.g);
+            k.meanGxhXh = ch.means(k.gxh.mul(k.xh));
             k.gz = normalizedGradient(k, k.gxh, k.meanGxhXh);
             INDArray gzm = taskMajor(k.gz);
             TaskArrays.scatter(grad, spec.weightOffset(b), weightGradient(gzm, k.cols));
@@ -225,7 +226,7 @@ final class Nd4jConv4Net implements Conv4Passes {
      * gradient d at xh, given its per-channel {@code mean(d xh)}.
      */
     private INDArray normalizedGradient(Block k, INDArray d, INDArray meanDXh) {
-        return scale(centered(d).subi(scale(k.xh, meanDXh)), k.s);
+        return ch.scale(ch.centered(d).subi(ch.scale(k.xh, meanDXh)), k.s);
     }
 
     @Override
@@ -247,9 +248,9 @@ final class Nd4jConv4Net implements Conv4Passes {
             k.rcols = rIn == null ? null : im2col(rIn, b);
             INDArray rz = conv(k.vw, k.cols, b);
             if (rIn != null) rz.addi(conv(k.w, k.rcols, b));
-            k.meanXhRz = channelMeans(rz.mul(k.xh));
-            k.rxh = scale(centered(rz).subi(scale(k.xh, k.meanXhRz)), k.s);
-            INDArray ra = shift(scale(k.xh, k.vg).addi(scale(k.rxh, k.g)), vt).muli(k.mask);
+            k.meanXhRz = ch.means(rz.mul(k.xh));
+            k.rxh = ch.scale(ch.centered(rz).subi(ch.scale(k.xh, k.meanXhRz)), k.s);
+            INDArray ra = ch.shift(ch.scale(k.xh, k.vg).addi(ch.scale(k.rxh, k.g)), vt).muli(k.mask);
             rIn = pooled() ? Nd4jMaxPool.r(k.a, ra) : ra;
         }
         rForwardDone = true;
@@ -275,13 +276,13 @@ final class Nd4jConv4Net implements Conv4Passes {
             Block k = blocks[b];
             INDArray rga = pooled() ? Nd4jMaxPool.backward(k.a, rgOut) : rgOut;
             INDArray rgy = rga.mul(k.mask);
-            TaskArrays.scatter(hv, spec.gammaOffset(b), channelSums(rgy.mul(k.xh).addi(k.gy.mul(k.rxh))));
-            TaskArrays.scatter(hv, spec.betaOffset(b), channelSums(rgy));
-            INDArray rgxh = scale(k.gy, k.vg).addi(scale(rgy, k.g));
-            INDArray rgz = normalizedGradient(k, rgxh, channelMeans(rgxh.mul(k.xh)))   // s (R gxh - mean - xh mean(xh R gxh))
-                    .subi(scale(scale(k.rxh, k.meanGxhXh), k.s))                        // - s Rxh mean(gxh xh)
-                    .subi(scale(scale(k.xh, channelMeans(k.gxh.mul(k.rxh))), k.s))      // - s xh mean(gxh Rxh)
-                    .subi(scale(k.gz, k.meanXhRz.mul(k.s)));                            // - s mean(xh Rz) gz
+            TaskArrays.scatter(hv, spec.gammaOffset(b), ch.sums(rgy.mul(k.xh).addi(k.gy.mul(k.rxh))));
+            TaskArrays.scatter(hv, spec.betaOffset(b), ch.sums(rgy));
+            INDArray rgxh = ch.scale(k.gy, k.vg).addi(ch.scale(rgy, k.g));
+            INDArray rgz = normalizedGradient(k, rgxh, ch.means(rgxh.mul(k.xh)))        // s (R gxh - mean - xh mean(xh R gxh))
+                    .subi(ch.scale(ch.scale(k.rxh, k.meanGxhXh), k.s))                  // - s Rxh mean(gxh xh)
+                    .subi(ch.scale(ch.scale(k.xh, ch.means(k.gxh.mul(k.rxh))), k.s))    // - s xh mean(gxh Rxh)
+                    .subi(ch.scale(k.gz, k.meanXhRz.mul(k.s)));                         // - s mean(xh Rz) gz
             INDArray rgzm = taskMajor(rgz);
             INDArray rgw = weightGradient(rgzm, k.cols);                                // bwdW(x, R gz)
             INDArray gzm = k.rcols != null || b > 0 ? taskMajor(k.gz) : null;
@@ -380,44 +381,5 @@ final class Nd4jConv4Net implements Conv4Passes {
         long c = a.size(1);
         long hw = a.size(2) * a.size(3);
         return a.reshape('c', tasks, n, c, hw).permute(0, 2, 1, 3).dup('c').reshape('c', tasks, c, n * hw);
-    }
-
-    /** {@code [T n, C, h, w]} viewed as {@code [T, n, C, h w]}: one slab per task, for its batch statistics. */
-    private INDArray perTaskChannel(INDArray a) {
-        return a.reshape('c', tasks, n, a.size(1), a.size(2) * a.size(3));
-    }
-
-    /** Per task and channel: the mean over the task's images and positions, {@code [T, C]}. */
-    private INDArray channelMeans(INDArray a) {
-        return perTaskChannel(a).mean(1, 3);
-    }
-
-    /** Per task and channel: the sum over the task's images and positions, {@code [T, C]}. */
-    private INDArray channelSums(INDArray a) {
-        return perTaskChannel(a).sum(1, 3);
-    }
-
-    /** {@code a} minus its per-task, per-channel mean; a new array. */
-    private INDArray centered(INDArray a) {
-        return shift(a, channelMeans(a).neg());
-    }
-
-    /** {@code a * c} with {@code c [T, C]} broadcast over each task's images and positions; a new array. */
-    private INDArray scale(INDArray a, INDArray c) {
-        INDArray out = a.ulike();
-        Nd4j.exec(new MulOp(perTaskChannel(a), broadcastable(c), perTaskChannel(out)));
-        return out;
-    }
-
-    /** {@code a + c} with {@code c [T, C]} broadcast over each task's images and positions; a new array. */
-    private INDArray shift(INDArray a, INDArray c) {
-        INDArray out = a.ulike();
-        Nd4j.exec(new AddOp(perTaskChannel(a), broadcastable(c), perTaskChannel(out)));
-        return out;
-    }
-
-    /** {@code [T, C]} as {@code [T, 1, C, 1]}, to broadcast over a {@link #perTaskChannel} view. */
-    private static INDArray broadcastable(INDArray c) {
-        return c.reshape('c', c.size(0), 1, c.size(1), 1);
     }
 }

@@ -19,6 +19,6 @@
  * R-operator for exact Hessian-vector products on a plan's last pass ({@code Conv4RPass}: the convolutions on the
  * plan's primitives; {@code BatchNormR}: batch norm and ReLU in Java on the fixed channel-blocked layouts of
  * {@code ActLayout}, on the Java Vector API through {@code BatchNormLanes} where the JVM has it) and own the native objects ({@code NativeScope}); {@code Nd4jConv4Net} computes the same passes with
- * ND4J operations, for one task or several side by side (with {@code TaskArrays} and {@code Nd4jMaxPool}); {@code LinearHead} is the classifiers' head in double; and {@code LoadedParams} lets either skip reloading the parameters it already has. The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
+ * ND4J operations, for one task or several side by side (with {@code TaskArrays}, {@code TaskChannels} and {@code Nd4jMaxPool}); {@code LinearHead} is the classifiers' head in double; and {@code LoadedParams} lets either skip reloading the parameters it already has. The oneDNN build uses OpenMP: {@code OMP_NUM_THREADS} sets its threads.
  */
 package ai.metaspark.model.conv;
